@@ -1,0 +1,1 @@
+"""bcdc-importer: bulk spreadsheet importer for CKAN sites with a scheming schema."""
