@@ -1,0 +1,46 @@
+"""The ``bcdc-import`` command line: a thin layer that only translates.
+
+Each command parses its options, calls one library function, renders the result and sets
+the exit code. Every :class:`importer.errors.ImporterError` becomes one line on stderr and
+its exit code here, in :func:`main`, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from importer import __version__
+from importer.errors import ImporterError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bcdc-import")
+def cli() -> None:
+    """Bulk-create and bulk-edit CKAN dataset records from a spreadsheet.
+
+    Made for the BC Data Catalogue (bcdc_dataset schema); works with any CKAN site that
+    publishes a ckanext-scheming schema.
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning run-stopping errors into one line and an exit code.
+
+    Commands return an ``int`` exit code: 0 success, 1 problems found in the data, 2 the
+    run could not be done at all (bad file, site unreachable, ...).
+    """
+    try:
+        code = cli.main(args=argv, prog_name="bcdc-import", standalone_mode=False)
+    except ImporterError as err:
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(err.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    # Commands return their exit code (``ctx.exit(n)`` is returned as ``n`` too).
+    sys.exit(code if isinstance(code, int) else 0)

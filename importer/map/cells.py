@@ -1,0 +1,46 @@
+"""How values are written in cells: the conventions shared by template, map and export.
+
+Forward mapping (row -> package) and reverse mapping (package -> row) must be exact
+inverses, so both read their conventions from here:
+
+* a blank cell means "not given" (the field is left as it is on update);
+  :data:`CLEAR_MARKER` means "empty this field";
+* the checkbox sub-field ``displayed`` is ``Yes`` / ``No`` -> ``["displayed"]`` / ``[]``;
+* keywords (``tag_string``) and multi-select fields are comma-separated in one cell;
+* a licence is written as its title (an id is accepted on input);
+* an organization is written as its name (an id or title is accepted on input);
+* dates are real date cells when written, ``YYYY-MM-DD`` text when sent;
+* JSON fields hold JSON text;
+* repeating entries are numbered from 1; an entry whose sub-cells are all blank is absent.
+"""
+
+from __future__ import annotations
+
+CLEAR_MARKER = "<clear>"
+YES = "Yes"
+NO = "No"
+LIST_SEPARATOR = ","
+
+#: spellings read as true / false (compared case-insensitively, after trimming).
+TRUE_WORDS = frozenset({"yes", "y", "true", "1", "x", "displayed"})
+FALSE_WORDS = frozenset({"no", "n", "false", "0"})
+
+
+def parse_bool(text: str) -> bool | None:
+    """``True``/``False`` for a recognised yes/no spelling, ``None`` otherwise."""
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def split_list(text: str) -> list[str]:
+    """Split a comma-separated cell into trimmed, non-empty items, keeping order."""
+    return [item.strip() for item in text.split(LIST_SEPARATOR) if item.strip()]
+
+
+def join_list(items: list[str]) -> str:
+    """The cell text for a list of items (inverse of :func:`split_list`)."""
+    return f"{LIST_SEPARATOR} ".join(items)

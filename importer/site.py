@@ -1,0 +1,116 @@
+"""The connection to a CKAN site: one object, passed in, never global.
+
+:class:`Site` wraps :class:`ckanapi.RemoteCKAN` with a keep-alive ``requests`` session,
+a per-request timeout, and translation of every transport or API failure into this
+project's exceptions. The API token is held privately: it is never part of ``repr``,
+an exception message or a log line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import ckanapi
+import requests
+from requests.adapters import HTTPAdapter
+
+from importer import __version__
+from importer.errors import AuthError, SiteError
+
+USER_AGENT = f"bcdc-importer/{__version__}"
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+class ActionFailed(SiteError):
+    """An action answered with ``success: false``. Per-record failures (validation, not
+    found) are caught by the caller and turned into problems; they stop nothing."""
+
+    def __init__(self, action: str, message: str, error_dict: dict[str, Any] | None = None):
+        super().__init__(f"{action}: {message}")
+        self.action = action
+        self.error_dict: dict[str, Any] = error_dict or {}
+
+
+class NotFound(ActionFailed):
+    """The record (or organization, ...) does not exist, or the token cannot see it."""
+
+
+class ValidationFailed(ActionFailed):
+    """The server rejected the data; ``error_dict`` is CKAN's field -> messages map."""
+
+
+class NotAuthorized(ActionFailed):
+    """The token may not do this (wrong organization, wrong role)."""
+
+
+@dataclass
+class Site:
+    """A CKAN site reached over HTTP. ``token`` may be ``None`` for anonymous reads."""
+
+    url: str
+    token: str | None = field(default=None, repr=False)
+    timeout: float = 60.0
+    pool_size: int = 8
+    _ckan: Any = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.url = self.url.rstrip("/")
+        session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=self.pool_size, pool_maxsize=self.pool_size)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        self._ckan = ckanapi.RemoteCKAN(
+            self.url, apikey=self.token, user_agent=USER_AGENT, session=session
+        )
+
+    @property
+    def is_local(self) -> bool:
+        """Whether the site is on this machine (plain HTTP is acceptable only then)."""
+        return (urlsplit(self.url).hostname or "") in LOCAL_HOSTS
+
+    def call(self, action: str, **data: Any) -> Any:
+        """Call ``action`` with ``data`` and return its ``result``."""
+        try:
+            return self._ckan.call_action(
+                action, data, requests_kwargs={"timeout": self.timeout}
+            )
+        except ckanapi.NotFound as err:
+            raise NotFound(action, _message(err, "not found")) from None
+        except ckanapi.ValidationError as err:
+            errors = err.error_dict if isinstance(err.error_dict, dict) else {}
+            raise ValidationFailed(action, _summary(errors), errors) from None
+        except ckanapi.NotAuthorized as err:
+            if self.token and _looks_like_bad_token(err):
+                raise AuthError(f"{self.url} rejected the API token (invalid or expired)") from None
+            raise NotAuthorized(action, _message(err, "not authorized")) from None
+        except ckanapi.CKANAPIError as err:
+            raise SiteError(f"{self.url} answered {action} with an error: {_short(err)}") from None
+        except requests.Timeout:
+            wait = f"{self.timeout:g} s"
+            raise SiteError(f"{self.url} did not answer {action} within {wait}") from None
+        except requests.RequestException as err:
+            raise SiteError(f"cannot reach {self.url}: {type(err).__name__}") from None
+        except ValueError:
+            raise SiteError(f"{self.url} is not a CKAN API (answer was not JSON)") from None
+
+
+def _message(err: Exception, default: str) -> str:
+    data = err.args[0] if err.args else None
+    if isinstance(data, dict):
+        return str(data.get("message") or default)
+    return str(data or default)
+
+
+def _looks_like_bad_token(err: Exception) -> bool:
+    return "token" in _message(err, "").lower()
+
+
+def _summary(errors: dict[str, Any]) -> str:
+    parts = [f"{k}: {v}" for k, v in errors.items() if k != "__type"]
+    return "; ".join(parts)[:500] or "validation error"
+
+
+def _short(err: Exception) -> str:
+    return str(err).splitlines()[0][:200] if str(err) else type(err).__name__
