@@ -10,7 +10,7 @@ from pathlib import Path
 
 import importer
 from importer.devcat import procs, services
-from importer.devcat.errors import DevCatalogueError, MissingPrerequisite
+from importer.devcat.errors import DevCatalogueError
 from importer.devcat.layout import CKAN_SPEC, GUNICORN_SPEC, SCHEMING_SPEC, Layout, State
 
 SCHEMA_FILES = ("bcdc_dataset.yaml", "bcdc_presets.json", "bcdc_licenses.json")
@@ -33,14 +33,12 @@ def plugin_source() -> Path:
 def schema_dir() -> Path:
     """Directory holding the BC schema, presets and licences.
 
-    The project bundles them in ``importer/schema/data``. Until that lands, fall back to
-    ``$BCDC_SCHEMA_DIR`` or the shared copy used while developing.
+    The project bundles them in ``importer/schema/data``; ``$BCDC_DEVCAT_SCHEMA_DIR`` may
+    point elsewhere (to try another copy of the schema on the dev catalogue).
     """
-    candidates = [
-        Path(importer.__file__).resolve().parent / "schema" / "data",
-        Path(os.environ.get("BCDC_SCHEMA_DIR", "/nonexistent")),
-        repo_root().parent / "shared" / "schema",
-    ]
+    override = os.environ.get("BCDC_DEVCAT_SCHEMA_DIR")
+    candidates = [Path(override)] if override else []
+    candidates.append(Path(importer.__file__).resolve().parent / "schema" / "data")
     for candidate in candidates:
         if all((candidate / name).exists() for name in SCHEMA_FILES):
             return candidate
@@ -205,8 +203,3 @@ def ckan(layout: Layout, *args: str, what: str, log: bool = True) -> str:
         what,
         log_path=layout.logs / "setup.log" if log else None,
     )
-
-
-def check_python() -> None:
-    if sys.version_info < (3, 10):
-        raise MissingPrerequisite("CKAN 2.12 needs Python 3.10 or newer to build its venv")

@@ -1,4 +1,9 @@
-"""``dev-catalogue up|down|reset|status``: thin click commands over :mod:`manager`."""
+"""``dev-catalogue up|down|reset|status``: thin click commands over :mod:`manager`.
+
+Like every command of ``bcdc-import``, they return an exit code and let
+:class:`importer.errors.ImporterError` reach the one place that turns it into a message
+(:func:`importer.cli.main`, or :func:`main` here for ``python -m importer.devcat``).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,6 @@ import sys
 import click
 
 from importer.devcat import manager
-from importer.devcat.errors import DevCatalogueError
-
-
-def _fail(exc: DevCatalogueError) -> None:
-    """Expected failures become one clean message and exit code 1, never a traceback."""
-    raise click.ClickException(str(exc)) from None
 
 
 def _describe(result: manager.UpResult) -> str:
@@ -31,44 +30,45 @@ def dev_catalogue() -> None:
 
 
 @dev_catalogue.command()
-def up() -> None:
+def up() -> int:
     """Start the dev catalogue (builds its CKAN venv on first use)."""
-    try:
-        result = manager.up(out=sys.stderr)
-    except DevCatalogueError as exc:
-        _fail(exc)
+    result = manager.up(out=sys.stderr)
     click.echo(_describe(result))
+    return 0
 
 
 @dev_catalogue.command()
-def down() -> None:
+def down() -> int:
     """Stop every process `up` started."""
-    try:
-        manager.down(out=sys.stderr)
-    except DevCatalogueError as exc:
-        _fail(exc)
+    manager.down(out=sys.stderr)
+    return 0
 
 
 @dev_catalogue.command()
-def reset() -> None:
+def reset() -> int:
     """Wipe datasets (database and search index) and re-seed users and organizations."""
-    try:
-        result = manager.reset(out=sys.stderr)
-    except DevCatalogueError as exc:
-        _fail(exc)
+    result = manager.reset(out=sys.stderr)
     click.echo(_describe(result))
+    return 0
 
 
 @dev_catalogue.command()
-def status() -> None:
+def status() -> int:
     """Show what is running. Exit code 0 if CKAN answers, 3 if not."""
-    try:
-        info = manager.status()
-    except DevCatalogueError as exc:
-        _fail(exc)
+    info = manager.status()
     click.echo(f"home: {info.home}")
     click.echo(f"CKAN venv: {'ready' if info.venv_ready else 'not built'}")
     click.echo(f"url: {info.url or '-'} ({'responding' if info.responding else 'not responding'})")
     for name, alive in sorted(info.processes.items()):
         click.echo(f"  {name}: {'running' if alive else 'stopped'}")
-    sys.exit(0 if info.responding else 3)
+    return 0 if info.responding else 3
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m importer.devcat``: same error handling as ``bcdc-import``."""
+    from importer.cli import cli as project_cli
+    from importer.cli import main as project_main
+
+    if "dev-catalogue" not in project_cli.commands:
+        project_cli.add_command(dev_catalogue)
+    project_main(["dev-catalogue", *(sys.argv[1:] if argv is None else argv)])

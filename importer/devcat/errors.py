@@ -1,18 +1,12 @@
-"""Errors of the dev catalogue manager.
-
-``DevCatalogueError`` is re-parented onto the project's base exception once the foundation
-(``importer.errors.ImporterError``) is present, so the CLI turns it into one clean line.
-"""
+"""Errors of the dev catalogue manager (all :class:`importer.errors.ImporterError`, so the CLI
+shows them as one message and an exit code, never a traceback)."""
 
 from __future__ import annotations
 
-try:  # the project's base exception, when the foundation is installed
-    from importer.errors import ImporterError as _Base
-except ImportError:  # pragma: no cover - only before the foundation lands
-    _Base = Exception  # type: ignore[misc,assignment]
+from importer.errors import ImporterError
 
 
-class DevCatalogueError(_Base):  # type: ignore[valid-type,misc]
+class DevCatalogueError(ImporterError):
     """The dev catalogue could not be brought up, stopped or inspected; the message says why."""
 
 

@@ -7,6 +7,7 @@ with a one-line (or log-tail) message.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
@@ -71,7 +72,7 @@ def _running_site(layout: Layout, state: State) -> Seed | None:
     if not procs.ckan_responds(url):
         return None
     saved = Seed.load(layout.seed_file)
-    return saved if seed.seed_valid(saved, url) else None
+    return saved if saved and saved.url == url and seed.seed_valid(saved, url) else None
 
 
 def _start_solr(layout: Layout, state: State, out: TextIO | None) -> None:
@@ -121,7 +122,6 @@ def _ensure_db_schema(layout: Layout, out: TextIO | None) -> None:
 
 def _bring_up(layout: Layout, state: State, out: TextIO | None, fresh_db: bool) -> bool:
     """Start everything that is not running. Returns True if the CKAN venv was built now."""
-    ckanenv.check_python()
     layout.logs.mkdir(parents=True, exist_ok=True)
     built = ckanenv.ensure_venv(layout)
     if built:
@@ -158,8 +158,11 @@ def up(home: Path | None = None, out: TextIO | None = None) -> UpResult:
         try:
             built = _bring_up(layout, state, out, fresh_db=False)
             url = ckanenv.site_url(state)
-            site = Seed.load(layout.seed_file)
-            if not seed.seed_valid(site, url):
+            saved = Seed.load(layout.seed_file)
+            if saved and seed.seed_valid(saved, url):
+                site = dataclasses.replace(saved, url=url)
+                site.save(layout.seed_file)
+            else:
                 site = _reseed(layout, state, out)
         except BaseException:
             _stop_all(layout, state, None)
@@ -172,9 +175,9 @@ def _reseed(layout: Layout, state: State, out: TextIO | None) -> Seed:
     url = ckanenv.site_url(state)
     body = procs.http_json(f"{url}/api/3/action/user_show?id={seed.SYSADMIN}")
     if isinstance(body, dict) and body.get("success"):
-        _say(out, "saved tokens do not match this site: wiping it")
+        _say(out, "saved tokens do not match this site's data: wiping it")
         _wipe(layout, state, out)
-    result = seed.seed(layout, url)
+    result = seed.seed(layout, ckanenv.site_url(state))
     _say(out, "seeded sysadmin, org admin, editor and two organizations")
     return result
 

@@ -76,6 +76,8 @@ def free_port(preferred: int | None = None, host: str = "127.0.0.1") -> int:
     """``preferred`` if nothing listens there and it can be bound, else an OS-chosen free port."""
     if preferred and not port_in_use(preferred, host):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            # servers set SO_REUSEADDR too: a port in TIME_WAIT after `down` is still free
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind((host, preferred))
                 return preferred
@@ -101,7 +103,7 @@ def start_background(
     """Start a detached process (own session) with stdout+stderr appended to ``log_path``."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:
-        proc = subprocess.Popen(  # noqa: S603 - argv is built by us
+        proc = subprocess.Popen(
             list(argv),
             stdin=subprocess.DEVNULL,
             stdout=log,
@@ -122,7 +124,7 @@ def run(
 ) -> str:
     """Run a command to completion; on failure raise with the tail of its output, not a trace."""
     try:
-        proc = subprocess.run(  # noqa: S603 - argv is built by us
+        proc = subprocess.run(
             list(argv), capture_output=True, text=True, env=env, timeout=timeout, check=False
         )
     except FileNotFoundError as exc:
@@ -151,7 +153,7 @@ def http_json(
     if token:
         request.add_header("Authorization", token)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as exc:
         body = exc.read().decode("utf-8", errors="replace")
@@ -159,13 +161,15 @@ def http_json(
             return json.loads(body)
         except ValueError:
             raise DevCatalogueError(f"{url}: HTTP {exc.code}: {body[:300]}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise DevCatalogueError(f"{url}: {getattr(exc, 'reason', exc)}") from None
 
 
 def ckan_responds(url: str, timeout: float = 3.0) -> bool:
     """True if a CKAN answers ``status_show`` at this site URL."""
     try:
         body = http_json(f"{url}/api/3/action/status_show", timeout=timeout)
-    except (OSError, DevCatalogueError, ValueError):
+    except (DevCatalogueError, ValueError):
         return False
     return bool(isinstance(body, dict) and body.get("success"))
 

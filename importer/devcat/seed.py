@@ -56,12 +56,12 @@ class Seed:
             return None
 
 
-def _action(url: str, token: str, name: str, **payload: Any) -> Any:
+def _action(url: str, token: str, action: str, **payload: Any) -> Any:
     """Call a CKAN action; raise with CKAN's error on failure."""
-    body = procs.http_json(f"{url}/api/3/action/{name}", payload, token)
+    body = procs.http_json(f"{url}/api/3/action/{action}", payload, token)
     if not isinstance(body, dict) or not body.get("success"):
         error = body.get("error") if isinstance(body, dict) else body
-        raise DevCatalogueError(f"seeding: {name} failed: {error}")
+        raise DevCatalogueError(f"seeding: {action} failed: {error}")
     return body["result"]
 
 
@@ -112,8 +112,9 @@ def seed(layout: Layout, url: str) -> Seed:
 
 
 def seed_valid(result: Seed | None, url: str) -> bool:
-    """True if the saved seed belongs to this site and its sysadmin token still works."""
-    if result is None or result.url != url:
+    """True if the saved seed belongs to this site's data: its sysadmin token still works
+    and its child org exists. (The URL may differ: the port moves when one is taken.)"""
+    if result is None:
         return False
     body = procs.http_json(f"{url}/api/3/action/organization_show?id={result.child_org.id}",
                            token=result.sysadmin_token)

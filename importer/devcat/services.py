@@ -1,4 +1,4 @@
-"""PostgreSQL and Redis for the dev catalogue: reuse local ones, else install and start private ones.
+"""PostgreSQL and Redis for the dev catalogue: reuse local ones, else install and start our own.
 
 System packages come from the distribution (``apt-get``), which needs root. Without root,
 a missing piece is reported in one line that says how to provide it.
@@ -206,7 +206,8 @@ def ensure_redis(layout: Layout, state: State) -> None:
     ):
         return
     if redis_ping(6379):
-        state.redis_url, state.redis_ours, state.redis_port = "redis://127.0.0.1:6379/1", False, 6379
+        state.redis_url, state.redis_port = "redis://127.0.0.1:6379/1", 6379
+        state.redis_ours = False
         state.pids.pop("redis", None)
         return
     binary = shutil.which("redis-server")

@@ -38,9 +38,10 @@ import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 Doc = dict[str, Any]
@@ -250,11 +251,9 @@ def _range_matcher(field_name: str, text: str) -> Matcher:
         key: Callable[[str], Any] = _sort_key
         if low not in ("*", "") and (key(value) < key(low) or (not inclusive and value == low)):
             return False
-        if high not in ("*", "", "NOW") and (
+        return high in ("*", "", "NOW") or not (
             key(value) > key(high) or (not inclusive and value == high)
-        ):
-            return False
-        return True
+        )
 
     return lambda doc: any(in_range(v) for v in _doc_values(doc, field_name))
 
@@ -354,6 +353,10 @@ def _param(params: dict[str, list[str]], name: str, default: str) -> str:
     return values[0] if values else default
 
 
+def _first_value_key(name: str) -> Callable[[Doc], Any]:
+    return lambda doc: _sort_key(_doc_values(doc, name)[0])
+
+
 def _sort_docs(docs: list[Doc], sort: str) -> list[Doc]:
     """Apply ``field asc|desc, ...``; missing values last, ``score`` ignored (no ranking)."""
     specs = [s.strip().split() for s in sort.split(",") if s.strip()]
@@ -364,7 +367,7 @@ def _sort_docs(docs: list[Doc], sort: str) -> list[Doc]:
             continue
         present = [d for d in docs if _doc_values(d, name)]
         missing = [d for d in docs if not _doc_values(d, name)]
-        present.sort(key=lambda d, n=name: _sort_key(_doc_values(d, n)[0]), reverse=descending)
+        present.sort(key=_first_value_key(name), reverse=descending)
         docs = present + missing
     return docs
 
@@ -408,7 +411,9 @@ def select(index: Index, params: dict[str, list[str]]) -> dict[str, Any]:
     fl = _param(params, "fl", "*")
     body: dict[str, Any] = {
         "responseHeader": {"status": 0, "QTime": 0},
-        "response": {"numFound": len(hits), "start": start, "docs": [_project(d, fl) for d in page]},
+        "response": {
+            "numFound": len(hits), "start": start, "docs": [_project(d, fl) for d in page]
+        },
     }
     if _param(params, "facet", "false") == "true":
         body["facet_counts"] = {"facet_queries": {}, "facet_fields": _facets(hits, params)}
@@ -467,8 +472,8 @@ def make_handler(index: Index) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "SolrStandIn/1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-            sys.stderr.write("%s %s\n" % (self.log_date_time_string(), format % args))
+        def log_message(self, format: str, *args: Any) -> None:
+            sys.stderr.write(f"{self.log_date_time_string()} {format % args}\n")
 
         def _send(self, status: int, body: str, content_type: str = "application/json") -> None:
             data = body.encode("utf-8")
@@ -489,10 +494,10 @@ def make_handler(index: Index) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             return self.rfile.read(length).decode("utf-8") if length else ""
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             self._dispatch("")
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             self._dispatch(self._read_body())
 
         def _dispatch(self, body: str) -> None:
@@ -557,7 +562,7 @@ def serve(host: str, port: int, data_path: str, interval: float = 0.5) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Solr stand-in for the bcdc-importer dev catalogue")
+    parser = argparse.ArgumentParser(description="Solr stand-in (not Solr) for the dev catalogue")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--data", required=True, help="JSON file holding the index")

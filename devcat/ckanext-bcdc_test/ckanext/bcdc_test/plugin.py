@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins as plugins
-
 from ckanext.bcdc_test import logic, validators
 
 
