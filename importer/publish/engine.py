@@ -21,7 +21,7 @@ from typing import Any
 
 from importer.errors import AuthError, SiteError
 from importer.problems import Problem
-from importer.publish.errormap import map_error_dict
+from importer.publish.errormap import ColumnIndex, map_error_dict
 from importer.publish.plan import Action, Change, ResourceStep, RowPlan
 from importer.publish.transport import Client, Stopped
 from importer.records import DatasetRecord
@@ -37,6 +37,8 @@ class Status(StrEnum):
     SKIPPED = "skipped"
     INVALID = "invalid"
     NOT_DONE = "not done"
+    WOULD_CREATE = "would create"
+    WOULD_UPDATE = "would update"
 
 
 @dataclass
@@ -82,6 +84,7 @@ class Engine:
     client: Client
     layout: Layout
     workers: int = 3
+    columns: ColumnIndex | None = None
 
     def run(self, plans: Sequence[RowPlan], sink: OutcomeSink) -> list[RowOutcome]:
         """Run every writing plan; ``sink`` receives each outcome as it happens (from
@@ -223,12 +226,13 @@ class Engine:
         step: ResourceStep | None = getattr(err, "resource_step", None)
         if isinstance(err, ValidationFailed):
             problems = map_error_dict(err.error_dict, record,
-                                      step.record if step else None)
+                                      step.record if step else None, self.columns)
             message = "the catalogue rejected " + "; ".join(
                 f"{p.field or 'the row'}: {p.message}" for p in problems)[:300]
         elif isinstance(err, NotAuthorized):
             org = plan.body.get("owner_org") or (plan.existing or {}).get("owner_org")
-            message = (f"this API token may not {'create' if plan.action is Action.CREATE else 'edit'} "
+            verb = "create" if plan.action is Action.CREATE else "edit"
+            message = (f"this API token may not {verb} "
                        f"records in organization {org} (ask an admin of that organization "
                        "to make you an editor)")
             problems = [record.row_problem("not-authorized", message, field="owner_org")]

@@ -12,11 +12,15 @@ cell holds that field.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from importer.problems import Problem
-from importer.records import DatasetRecord, ResourceRecord
+from importer.records import CellRef, DatasetRecord, ResourceRecord
+
+#: sheet -> field path -> (column letter, header): where a blank cell of that field is, so
+#: "Missing value" for a cell the row left empty still lands on that cell.
+ColumnIndex = Mapping[str, Mapping[str, tuple[str, str]]]
 
 #: error keys that are reported under another column's name.
 _ALIASES = {"tags": "tag_string"}
@@ -53,19 +57,25 @@ def _walk(errors: Any, prefix: str) -> Iterator[tuple[str, str]]:
 
 
 def map_error_dict(errors: dict[str, Any], record: DatasetRecord,
-                   resource: ResourceRecord | None = None) -> list[Problem]:
+                   resource: ResourceRecord | None = None,
+                   columns: ColumnIndex | None = None) -> list[Problem]:
     """Problems for every message in ``errors``. ``resource`` is given when the failing
     call was a ``resource_create`` / ``resource_patch`` for that resource row."""
     problems: list[Problem] = []
     for path, message in _walk(errors, ""):
-        problems.append(_problem(path, message, record, resource))
+        problems.append(_problem(path, message, record, resource, columns or {}))
     if not problems:
         problems.append(record.row_problem(CODE, "The catalogue rejected this row."))
     return problems
 
 
+def _blank_cell(columns: ColumnIndex, sheet: str, row: int, path: str) -> CellRef | None:
+    found = columns.get(sheet, {}).get(path)
+    return CellRef(sheet, row, found[0], found[1], None) if found else None
+
+
 def _problem(path: str, message: str, record: DatasetRecord,
-             resource: ResourceRecord | None) -> Problem:
+             resource: ResourceRecord | None, columns: ColumnIndex) -> Problem:
     text = f"The catalogue rejected this value: {message}"
     if resource is None and path.startswith("resources["):
         index_text, _, rest = path[len("resources["):].partition("]")
@@ -74,6 +84,7 @@ def _problem(path: str, message: str, record: DatasetRecord,
             resource, path = record.resources[index - 1], rest.lstrip(".")
     if resource is not None:
         cell = resource.locate(path) if path else None
+        cell = cell or _blank_cell(columns, resource.sheet, resource.row, path)
         if cell is not None:
             return cell.problem(CODE, text, field=path)
         return Problem(CODE, text, sheet=resource.sheet, row=resource.row, field=path or None)
@@ -82,6 +93,9 @@ def _problem(path: str, message: str, record: DatasetRecord,
     cell = record.locate(lookup) if lookup else None
     if cell is None and top in _ALIASES:
         cell = record.locate(_ALIASES[top])
+    exact = _blank_cell(columns, record.sheet, record.row, lookup)
+    if exact is not None and (cell is None or lookup not in record.cells):
+        cell = exact
     if cell is not None:
         return cell.problem(CODE, text, field=path)
     return record.row_problem(CODE, text, field=path or None)

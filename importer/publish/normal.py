@@ -19,6 +19,7 @@ unchanged".
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from typing import Any
@@ -71,10 +72,8 @@ def normalise_value(f: Field, value: Any) -> Any:
     if kind is FieldKind.MULTI_SELECT:
         items = [value] if isinstance(value, str) else list(value)
         if len(items) == 1 and isinstance(items[0], str) and items[0].startswith("["):
-            try:
+            with contextlib.suppress(ValueError):
                 items = list(json.loads(items[0]))
-            except ValueError:
-                pass
         out = sorted({str(i).strip() for i in items if not is_empty(i) and str(i).strip()})
         return out or None
     if kind is FieldKind.DATE:
@@ -152,9 +151,8 @@ def normalise_package(pkg: dict[str, Any], layout: Layout) -> dict[str, Any]:
             out[f.name] = v
     for key in _EXTRA_KEYS:
         value = pkg.get(key)
-        if key == "private" and isinstance(value, bool):
-            out[key] = value
-        elif key != "private" and not is_empty(value):
+        keep = isinstance(value, bool) if key == "private" else not is_empty(value)
+        if keep:
             out[key] = value
     resources = pkg.get("resources")
     if isinstance(resources, list) and resources:
