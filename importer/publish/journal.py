@@ -5,6 +5,10 @@ Every outcome is appended, flushed and fsync'ed as it happens, so after a crash,
 records the run (workbook hash, site); each later line one row (sheet, row, name, status,
 record id, fields changed). A torn last line (killed mid-write) is ignored on reading.
 
+The last line of a run that finished is ``{"type": "end", "complete": ...}``; complete means
+every row was done, so the next run is a new run (the old journal is set aside as
+``.prev``), not a resume.
+
 Resume: running the same command again re-plans every row against the site (so nothing is
 ever sent twice: a record that exists is compared, not created), and rows the journal says
 were done are reported with their earlier outcome, confirmed by that look-up. When the
@@ -32,6 +36,8 @@ class JournalState:
 
     workbook_sha256: str | None = None
     site: str | None = None
+    #: the last run recorded reached its end with every row done (nothing to resume).
+    complete: bool = False
     rows: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
 
     def done(self, sheet: str, row: int) -> dict[str, Any] | None:
@@ -55,6 +61,9 @@ def read_journal(path: Path) -> JournalState:
             if entry.get("type") == "run":
                 state.workbook_sha256 = entry.get("workbook_sha256")
                 state.site = entry.get("site")
+                state.complete = False
+            elif entry.get("type") == "end":
+                state.complete = bool(entry.get("complete"))
             elif entry.get("type") == "row" and isinstance(entry.get("row"), int):
                 key = (str(entry.get("sheet")), int(entry["row"]))
                 previous = state.rows.get(key)

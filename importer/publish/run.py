@@ -19,17 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from importer.errors import AuthError, WorkbookError
+from importer.errors import AuthError, SiteError, WorkbookError
 from importer.problems import Problem, Severity
 from importer.publish.engine import Engine, RowOutcome, Status, static_outcome
 from importer.publish.errormap import ColumnIndex
 from importer.publish.journal import Journal, JournalState, read_journal
 from importer.publish.plan import Action, PlanOptions, RowPlan, build_plan, fetch_existing
 from importer.publish.progress import Progress
-from importer.publish.transport import Client
+from importer.publish.transport import Client, RateLimiter, Transport
 from importer.records import DatasetRecord
-from importer.schema import Layout
-from importer.site import NotFound
+from importer.schema import Layout, build_layout, load_from_site
+from importer.site import ActionFailed, NotFound, Site
 
 
 @dataclass(frozen=True)
@@ -181,6 +181,9 @@ def import_records(
         result.interrupted = True
     finally:
         if journal:
+            unfinished = result.interrupted or any(
+                o.status is Status.NOT_DONE for o in done.values()) or len(done) < len(plans)
+            journal.write({"type": "end", "complete": not unfinished})
             journal.close()
         if progress:
             progress.finish()
@@ -238,6 +241,8 @@ def _open_journal(path: Path | None, sha: str | None, site: str,
     elif state.site and state.site != site:
         result.notices.append(f"The journal {path.name} was for {state.site}; started afresh.")
         fresh, state = True, JournalState()
+    elif state.complete:
+        fresh, state = True, JournalState()
     elif state.rows:
         result.resumed = True
         result.notices.append(f"Resuming from {path.name}: rows already done are confirmed "
@@ -277,3 +282,65 @@ def console_summary(result: ImportResult, out: TextIO) -> None:
         out.write(f"  {status:<13}{n:>6}\n")
     for notice in result.notices:
         out.write(f"{notice}\n")
+
+
+# -- the whole run: site checks, workbook check, import ---------------------------------
+
+
+@dataclass
+class Connection:
+    """The site as the import sees it: the retrying client for the work, and a
+    :class:`Site` (ckanapi) for the read-only look-ups shared with ``check``."""
+
+    client: Client
+    site: Site
+
+
+def connect(url: str, token: str, timeout: float, workers: int,
+            max_rate: float | None) -> Connection:
+    """Open the keep-alive session (pool sized to the workers) and the rate limiter."""
+    transport = Transport(url, token, timeout=timeout, pool_size=max(4, workers + 2))
+    limiter = RateLimiter(max_rate) if max_rate else None
+    return Connection(Client(transport, limiter=limiter),
+                      Site(url, token, timeout=timeout))
+
+
+def preflight(conn: Connection, dataset_type: str = "bcdc_dataset") -> Layout:
+    """Refuse early, with one line, a site that is not CKAN or has no scheming schema;
+    return the layout of the site's own schema."""
+    try:
+        status = conn.client.call("status_show", {})
+    except (NotFound, ActionFailed):
+        raise SiteError(f"{conn.client.url} is not a CKAN site (no status_show)") from None
+    if not isinstance(status, dict) or "ckan_version" not in status:
+        raise SiteError(f"{conn.client.url} is not a CKAN site")
+    schema = load_from_site(conn.site, dataset_type, conn.client.url)
+    return build_layout(schema, include_ids=True)
+
+
+def run_import(
+    path: Path,
+    conn: Connection,
+    options: ImportOptions,
+    progress: Progress | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> ImportResult:
+    """Check ``path`` against the site exactly as ``check --url`` does, then import."""
+    from importer.check import run_check
+    from importer.map.resolve import SiteResolver
+
+    if not path.is_file():
+        raise WorkbookError(f"{path}: no such file")
+    base = preflight(conn)
+    sha = file_sha256(path)
+    checked = run_check(path, base, resolver=SiteResolver(conn.site))
+    layout = checked.layout
+    if file_sha256(path) != sha:
+        raise WorkbookError(f"{path.name} changed while it was being checked; save and "
+                            "close it, then run the command again")
+    columns = {info.name: {c.path: (info.letters[i], info.headers[i])
+                           for i, c in enumerate(info.columns) if c is not None}
+               for info in checked.sheets.values()}
+    return import_records(checked.records, conn.client, layout, options,
+                          problems=checked.problems, workbook_sha256=sha,
+                          progress=progress, clock=clock, columns=columns)

@@ -106,3 +106,49 @@ def make_records(prefix: str, count: int, org_id: str, resources: int = 2,
         out.append(make_record(package_body(prefix, i + 1, org_id, resources), row,
                                first_resource_row=2 + i * resources))
     return out
+
+
+def _cell_text(key: str, value: Any) -> Any:
+    if key == "displayed":
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def write_workbook(packages: list[dict[str, Any]], path: Any) -> None:
+    """A workbook the way a person fills the template: machine-name headers on row 1, one
+    row per dataset, resources on their own sheet linked by ``dataset_name``."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ds = book.active
+    ds.title = DATASETS_SHEET
+    res_sheet = book.create_sheet(RESOURCES_SHEET)
+    d_cols = [c for c in LAYOUT.dataset_columns]
+    r_cols = [c for c in LAYOUT.resource_columns]
+    ds.append([c.header for c in d_cols])
+    res_sheet.append([c.header for c in r_cols])
+    for pkg in packages:
+        flat: dict[str, Any] = {}
+        for key, value in pkg.items():
+            if key == "tags":
+                flat["tag_string"] = ", ".join(t["name"] for t in value)
+            elif isinstance(value, list) and value and isinstance(value[0], dict):
+                for i, entry in enumerate(value, start=1):
+                    for sub, v in entry.items():
+                        flat[f"{key}[{i}].{sub}"] = _cell_text(sub, v)
+            elif key not in ("_resources", "private"):
+                flat[key] = value
+        ds.append([flat.get(c.path) for c in d_cols])
+        for res in pkg.get("_resources", []):
+            rflat: dict[str, Any] = {"dataset_name": pkg["name"]}
+            for key, value in res.items():
+                if isinstance(value, list) and value and isinstance(value[0], dict):
+                    for i, entry in enumerate(value, start=1):
+                        for sub, v in entry.items():
+                            rflat[f"{key}[{i}].{sub}"] = v
+                else:
+                    rflat[key] = value
+            res_sheet.append([rflat.get(c.path) for c in r_cols])
+    book.save(path)
