@@ -117,7 +117,8 @@ def test_nothing_can_be_done_exit_2(ckan_site: CkanSite, tmp_path: Path, prefix:
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert message in proc.stderr
     assert "Traceback" not in proc.stderr
-    assert len(proc.stderr.strip().splitlines()) <= 2
+    assert [line for line in proc.stderr.splitlines() if line.startswith("Error:")] == [
+        next(line for line in proc.stderr.splitlines() if message in line)]
 
 
 def _wait_for_rows(journal: Path, rows: int, proc: subprocess.Popen[str]) -> None:
@@ -146,7 +147,11 @@ def test_kill_9_then_rerun_completes_without_duplicates(ckan_site: CkanSite, tmp
     assert stored_names(ckan_site, prefix) == sorted(f"{prefix}-dataset-{i}"
                                                       for i in range(1, n + 1))
     rows = json.loads((tmp_path / "out.json").read_text())["rows"]
-    assert [r["status"] for r in rows] == ["created"] * n
+    statuses = [r["status"] for r in rows]
+    # a row the site committed just before the kill, whose journal line was never
+    # written, is found on the site and reported unchanged: at most one per worker.
+    assert set(statuses) <= {"created", "unchanged"}
+    assert statuses.count("unchanged") <= 2
     assert sum(r["confirmed"] for r in rows) >= 8
     assert "Resuming" in rerun.stdout
 
