@@ -56,6 +56,8 @@ SUMMARY_SHEET = "summary"
 ERRORS_SHEET = "errors"
 STATUS_HEADER = "status"
 AUTHOR = "bcdc-import"
+#: written as the document creator, so a later run knows the file is a report it may replace.
+REPORT_CREATOR = "bcdc-import report"
 ERRORS_HEADERS = (
     "Sheet", "Cell", "Row", "Column", "Header", "Field", "Value", "Code", "Severity",
     "Message",
@@ -111,6 +113,7 @@ def write_report_workbook(
     # Written beside the target then renamed: an interrupted run leaves no half report.
     partial = out.with_name(f".{out.name}.partial")
     book = xlsxwriter.Workbook(str(partial), {"constant_memory": True, "in_memory": False})
+    book.set_properties({"creator": REPORT_CREATOR, "title": title})
     writer = _ReportWriter(book, problems, row_status or {}, extra_columns)
     summary_sheet = book.add_worksheet(SUMMARY_SHEET)
     errors_sheet = book.add_worksheet(ERRORS_SHEET)
