@@ -46,8 +46,7 @@ def csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             except csv.Error:
                 dialect = csv.excel
             reader = csv.reader(fh, dialect)
-            for number, values in enumerate(reader, start=1):
-                yield number, values
+            yield from enumerate(reader, start=1)
     except csv.Error as err:
         raise WorkbookError(f"{path.name} is not a readable CSV file: {err}") from None
     except OSError as err:

@@ -23,7 +23,8 @@ import re
 
 _SPACES = "\u00a0\u2007\u202f"
 _STRIP = " \t\r\n\u00a0\u2007\u202f\u200b\u200c\u200d\ufeff"
-_ISO_LIKE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_ISO_LIKE = re.compile(
+    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 #: serial numbers accepted as dates in date columns: 1927-05-18 .. 9999-12-31.
 _SERIAL_MIN, _SERIAL_MAX = 10_000, 2_958_465
