@@ -1,6 +1,7 @@
 """Write the sample workbooks from the Python data in ``sample_data.py``.
 
     python samples/make_samples.py          # rewrites samples/*.xlsx and the golden file
+    python samples/make_samples.py --out DIR  # writes them elsewhere (the tests compare)
 
 Re-runnable and deterministic: the same data gives byte-identical files (fixed document
 dates and zip timestamps), so a regenerated sample shows no diff unless its content
@@ -15,6 +16,7 @@ spec, not the checker's output).
 
 from __future__ import annotations
 
+import argparse
 import copy
 import datetime as dt
 import io
@@ -80,16 +82,16 @@ MISTAKES: tuple[Mistake, ...] = (
     Mistake("bad URL name (slug)", ("datasets", "aquifers-mapped"), "name",
             "Mapped Aquifers!", "bad-slug"),
     Mistake("no displayed contact", ("datasets", "road-closures-and-events"),
-            "contacts_1_displayed", "No", "no-displayed-contact", at_row=True),
+            "contacts_1_displayed", "No", "no-displayed-contact"),
     Mistake("licence not in the list", ("datasets", "highway-webcams"), "license_id",
-            "Creative Commons Attribution 4.0", "not-a-choice"),
+            "Creative Commons Attribution 4.0", "unknown-licence"),
     Mistake("publish_state not DRAFT", ("datasets", "traffic-volumes-permanent-counters"),
-            "publish_state", "PUBLISHED", "publish-state"),
+            "publish_state", "PUBLISHED", "must-be-draft"),
     Mistake("a formula with no cached value", ("datasets", "wildfire-fire-perimeters-current"),
-            "purpose", '=CONCATENATE("Emergency ","response")', "formula-without-value"),
+            "purpose", '=CONCATENATE("Emergency ","response")', "formula-no-value"),
     Mistake("obsolete without replacement record",
             ("datasets", "forest-tenure-cutblocks-2009"), "replacement_record", None,
-            "required"),
+            "conditional-required"),
     Mistake("unknown column", ("datasets", "school-locations"), UNKNOWN_HEADER,
             "ask Sam before publishing", "unknown-column", at_header=True),
     Mistake("duplicate title", ("datasets", "school-district-boundaries"), "title",
@@ -98,7 +100,7 @@ MISTAKES: tuple[Mistake, ...] = (
             "provincial-parks-boundaries", "duplicate-name"),
     Mistake("geographic resource without projection",
             ("resources", "aquifers-mapped", "Mapped aquifers - BCGW layer"),
-            "projection_name", None, "required"),
+            "projection_name", None, "conditional-required"),
     Mistake("resource type not a choice",
             ("resources", "traffic-volumes-permanent-counters", "Hourly volumes 2023 (CSV)"),
             "bcdc_type", "dataset", "not-a-choice"),
@@ -227,14 +229,23 @@ def _expected_key(item: list[Any]) -> tuple[str, int, int, str, str]:
     return (sheet, int(match.group(2)), len(match.group(1)), match.group(1), code)
 
 
-def main() -> None:
+def write_all(out: Path) -> list[list[Any]]:
+    """Write the three sample files into ``out``; return the expected problems."""
     layout = build_layout(load_bundled())
-    write_workbook(HERE / "datasets.xlsx", layout, data.DATASETS, data.RESOURCES)
+    write_workbook(out / "datasets.xlsx", layout, data.DATASETS, data.RESOURCES)
     datasets, resources, expected = with_mistakes(layout)
-    write_workbook(HERE / "datasets-with-mistakes.xlsx", layout, datasets, resources,
+    write_workbook(out / "datasets-with-mistakes.xlsx", layout, datasets, resources,
                    extra_headers=[UNKNOWN_HEADER])
-    (HERE / "datasets-with-mistakes.expected.json").write_text(
+    (out / "datasets-with-mistakes.expected.json").write_text(
         json.dumps(expected, indent=1) + "\n")
+    return expected
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Write the sample workbooks.")
+    parser.add_argument("--out", type=Path, default=HERE, help="folder (default: samples/)")
+    args = parser.parse_args(argv)
+    expected = write_all(args.out)
     kinds = len({m.what for m in MISTAKES})
     print(f"wrote samples: {len(data.DATASETS)} datasets, {len(data.RESOURCES)} resources; "
           f"{kinds} kinds of mistake, {len(expected)} expected problems")
