@@ -44,6 +44,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(err.exit_code)
     # Commands return their exit code (``ctx.exit(n)`` is returned as ``n`` too).
     sys.exit(code if isinstance(code, int) else 0)
+
+from importer.cli.check import check_command  # noqa: E402
+
+cli.add_command(check_command)
 from importer.cli.import_ import import_command  # noqa: E402
 
 cli.add_command(import_command)

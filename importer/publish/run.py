@@ -73,6 +73,8 @@ class ImportResult:
     seconds: float = 0.0
     requests: dict[str, int] = field(default_factory=dict)
     retries: dict[str, int] = field(default_factory=dict)
+    #: sheet -> header row, when the workbook's header is not on row 1.
+    header_rows: dict[str, int] = field(default_factory=dict)
 
     @property
     def counts(self) -> Counter[str]:
@@ -407,10 +409,12 @@ def run_import(
                      and p.severity is Severity.ERROR]
     if file_problems:
         result = ImportResult(conn.client.url, [], problems=checked.problems, blocked=True,
-                              workbook_sha256=sha)
+                              workbook_sha256=sha, header_rows=dict(read.header_row))
         result.notices.append(f"Nothing was sent: {file_problems[0].message}")
         return result
-    return import_records(checked.records, conn.client, read.layout, options,
-                          problems=checked.problems, workbook_sha256=sha,
-                          progress=progress, clock=clock, columns=columns,
-                          existing=existing)
+    result = import_records(checked.records, conn.client, read.layout, options,
+                            problems=checked.problems, workbook_sha256=sha,
+                            progress=progress, clock=clock, columns=columns,
+                            existing=existing)
+    result.header_rows = dict(read.header_row)
+    return result
