@@ -19,7 +19,10 @@ a patch would append). A repeating field the row gives replaces the stored list 
 the row's entries are the whole list, so when a record has contacts 1..3 and the row gives
 only contact 1, contacts 2 and 3 are removed. Inside an entry the row gives, a blank
 sub-cell keeps the stored entry's value at the same position (so editing one e-mail cell
-changes only that e-mail).
+changes only that e-mail). The state column's starting value (``DRAFT``) is what new
+records are created with; on an existing record it is ignored, so re-importing the
+original sheet never tries to move a published record back to draft (that transition
+is refused by the catalogue anyway); another state in the column is sent as a transition.
 """
 
 from __future__ import annotations
@@ -288,9 +291,13 @@ def patch_body(record: DatasetRecord, stored: dict[str, Any],
     if "tag_string" in given:
         given[TAGS_KEY] = [{"name": n} for n in tag_names(given)]
         del given["tag_string"]
+    state_field = layout.profile.state_field
+    start_state = layout.profile.create_values.get(state_field or "")
     for key, new in given.items():
         if key in _NOT_PATCHED:
             continue
+        if key == state_field and new == start_state:
+            continue  # the starting state never moves an existing record back
         f = field_for_key(layout, key)
         if key == "private":
             if isinstance(new, bool) and new != stored.get("private"):
