@@ -139,12 +139,18 @@ SEARCH_CHUNK = 50
 
 def fetch_existing(call: Caller, records: Sequence[DatasetRecord],
                    is_not_found: Callable[[Exception], bool],
-                   chunk: int = SEARCH_CHUNK) -> Existing:
+                   chunk: int = SEARCH_CHUNK,
+                   search_complete: Callable[[DatasetRecord], bool] | None = None,
+                   ) -> Existing:
     """The stored records the rows refer to, in few requests.
 
     ``package_search`` by name (and id) in chunks, with private and draft records; then
     ``package_show`` for each row search did not return, because search hides other
-    organizations' unpublished records from editors (FIELDS.md §1.7).
+    organizations' unpublished records from editors (FIELDS.md §1.7). Search hides
+    nothing in the organizations the caller can edit, so ``search_complete(record)``
+    (true when the row's organization is one of those) skips that look-up: a new row
+    then costs no request before its create, and a name taken by a record the caller
+    cannot see makes the create fail with "That URL is already in use" at the name cell.
     """
     found = Existing()
     names = sorted({r.name for r in records if r.name and _searchable(r.name)})
@@ -160,9 +166,11 @@ def fetch_existing(call: Caller, records: Sequence[DatasetRecord],
             for pkg in result.get("results", []):
                 if pkg.get("name") in part or pkg.get("id") in part:
                     found.add(pkg)
+    complete = search_complete or (lambda _r: False)
     missing = [r.package.get("id") or r.name for r in records
-               if (r.package.get("id") and str(r.package["id"]) not in found.by_id)
-               or (not r.package.get("id") and r.name and r.name not in found.by_name)]
+               if ((r.package.get("id") and str(r.package["id"]) not in found.by_id)
+                   or (not r.package.get("id") and r.name and r.name not in found.by_name))
+               and not complete(r)]
     for ident in dict.fromkeys(m for m in missing if m):
         try:
             found.add(call("package_show", {"id": ident}))

@@ -154,8 +154,9 @@ def import_records(
         raise AuthError(f"this API token may not create or edit records in any organization "
                         f"on {client.url} (or it is invalid or expired)")
     if existing is None:
-        existing = fetch_existing(client, valid,
-                                  is_not_found=lambda e: isinstance(e, NotFound))
+        existing = fetch_existing(
+            client, valid, is_not_found=lambda e: isinstance(e, NotFound),
+            search_complete=lambda r: str(r.package.get("owner_org")) in orgs)
     plan_options = PlanOptions(options.create_only, options.update_only, options.publish)
     plans = build_plan(valid, existing, layout, plan_options)
     for rec in invalid:
@@ -358,8 +359,10 @@ def check_for_import(path: Path, conn: Connection, base: Layout,
     if not read.datasets:
         raise WorkbookError(f"{path.name}: the datasets sheet has no rows: nothing to import")
     mapped = map_rows(read, read.layout, ImportResolver(conn.site))
-    found = existing or fetch_existing(conn.client, mapped.records,
-                                       is_not_found=lambda e: isinstance(e, NotFound))
+    orgs = writable_orgs(conn.client)
+    found = existing or fetch_existing(
+        conn.client, mapped.records, is_not_found=lambda e: isinstance(e, NotFound),
+        search_complete=lambda r: str(r.package.get("owner_org")) in orgs)
 
     def exists(rec: DatasetRecord) -> bool:
         rid = rec.package.get("id")

@@ -253,3 +253,22 @@ def test_progress_line_rate_and_eta() -> None:
     silent.advance()
     silent.finish()
     assert quiet.getvalue() == ""
+
+
+def test_fetch_existing_skips_show_where_search_is_complete() -> None:
+    from importer.publish.plan import fetch_existing
+    records = [make_record(package_body("p", i, f"org-{i % 2}"), i + 1) for i in range(1, 5)]
+    shown: list[str] = []
+
+    class Missing(Exception):
+        pass
+
+    def call(action: str, data: dict[str, Any]) -> Any:
+        if action == "package_search":
+            return {"results": []}
+        shown.append(data["id"])
+        raise Missing()
+
+    fetch_existing(call, records, is_not_found=lambda e: isinstance(e, Missing),
+                   search_complete=lambda r: r.package["owner_org"] == "org-0")
+    assert shown == ["p-dataset-1", "p-dataset-3"]  # only rows of org-1 (not editable)
