@@ -140,8 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rows", type=int, default=500)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--workers", type=int, default=3)
+    ap.add_argument("--reset", action="store_true",
+                    help="empty the dev catalogue first (its search stand-in slows as it grows)")
     args = ap.parse_args(argv)
-    site = manager.up(out=sys.stderr).site
+    site = (manager.reset(out=sys.stderr) if args.reset else manager.up(out=sys.stderr)).site
     url, token, org = site.url, site.sysadmin_token, site.child_org.id
     n, w = args.rows, args.workers
     print(f"machine: {machine()}; site {url}; {n} datasets x 2 resources; workers {w}")

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -134,14 +135,15 @@ class Existing:
 
 
 Caller = Callable[[str, dict[str, Any]], Any]
-SEARCH_CHUNK = 50
+#: names per package_search: few requests, far below Solr's 1024-clause limit.
+SEARCH_CHUNK = 100
 
 
 def fetch_existing(call: Caller, records: Sequence[DatasetRecord],
                    is_not_found: Callable[[Exception], bool],
                    chunk: int = SEARCH_CHUNK,
                    search_complete: Callable[[DatasetRecord], bool] | None = None,
-                   ) -> Existing:
+                   workers: int = 3) -> Existing:
     """The stored records the rows refer to, in few requests.
 
     ``package_search`` by name (and id) in chunks, with private and draft records; then
@@ -155,17 +157,24 @@ def fetch_existing(call: Caller, records: Sequence[DatasetRecord],
     found = Existing()
     names = sorted({r.name for r in records if r.name and _searchable(r.name)})
     ids = sorted({str(r.package["id"]) for r in records if r.package.get("id")})
-    for key, values in (("name", names), ("id", ids)):
-        for start in range(0, len(values), chunk):
-            part = values[start:start + chunk]
-            fq = f"{key}:(" + " OR ".join(f'"{v}"' for v in part) + ")"
-            result = call("package_search", {
-                "fq": fq, "rows": len(part) * 2, "include_private": True,
-                "include_drafts": True,
-            })
-            for pkg in result.get("results", []):
-                if pkg.get("name") in part or pkg.get("id") in part:
-                    found.add(pkg)
+    queries = [(key, values[start:start + chunk]) for key, values in (("name", names),
+                                                                      ("id", ids))
+               for start in range(0, len(values), chunk)]
+
+    def search(query: tuple[str, list[str]]) -> list[dict[str, Any]]:
+        key, part = query
+        fq = f"{key}:(" + " OR ".join(f'"{v}"' for v in part) + ")"
+        result = call("package_search", {
+            "fq": fq, "rows": len(part) * 2, "include_private": True, "include_drafts": True,
+        })
+        return [p for p in result.get("results", [])
+                if p.get("name") in part or p.get("id") in part]
+
+    # the chunks are independent: ask for them in parallel (the client is thread-safe)
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(queries) or 1))) as pool:
+        for pkgs in pool.map(search, queries):
+            for pkg in pkgs:
+                found.add(pkg)
     complete = search_complete or (lambda _r: False)
     missing = [r.package.get("id") or r.name for r in records
                if ((r.package.get("id") and str(r.package["id"]) not in found.by_id)

@@ -162,7 +162,8 @@ def import_records(
     if existing is None:
         existing = fetch_existing(
             client, valid, is_not_found=_hidden,
-            search_complete=lambda r: str(r.package.get("owner_org")) in orgs)
+            search_complete=lambda r: str(r.package.get("owner_org")) in orgs,
+            workers=options.workers)
     plan_options = PlanOptions(options.create_only, options.update_only, options.publish)
     plans = build_plan(valid, existing, layout, plan_options)
     for rec in invalid:
@@ -357,7 +358,8 @@ class ImportResolver(SiteResolver):
 
 
 def check_for_import(path: Path, conn: Connection, base: Layout,
-                     existing: Existing | None = None) -> tuple[CheckResult, Existing]:
+                     existing: Existing | None = None,
+                     workers: int = 3) -> tuple[CheckResult, Existing]:
     """The checks of ``check``, with each row validated as what it will be: a create
     (every required field) or an update of the record found by id or name (only what the
     row gives)."""
@@ -368,7 +370,7 @@ def check_for_import(path: Path, conn: Connection, base: Layout,
     orgs = writable_orgs(conn.client)
     found = existing or fetch_existing(
         conn.client, mapped.records, is_not_found=_hidden,
-        search_complete=lambda r: str(r.package.get("owner_org")) in orgs)
+        search_complete=lambda r: str(r.package.get("owner_org")) in orgs, workers=workers)
 
     def exists(rec: DatasetRecord) -> bool:
         rid = rec.package.get("id")
@@ -406,7 +408,7 @@ def run_import(
         raise WorkbookError(f"{path}: no such file")
     base = preflight(conn)
     sha = file_sha256(path)
-    checked, existing = check_for_import(path, conn, base)
+    checked, existing = check_for_import(path, conn, base, workers=options.workers)
     if file_sha256(path) != sha:
         raise WorkbookError(f"{path.name} changed while it was being checked; save and "
                             "close it, then run the command again")

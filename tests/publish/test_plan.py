@@ -229,7 +229,7 @@ def test_fetch_existing_searches_in_chunks_then_shows_the_rest() -> None:
         raise Missing(data["id"])
 
     found = fetch_existing(call, records, is_not_found=lambda e: isinstance(e, Missing))
-    assert [a for a, _ in calls].count("package_search") == 3  # 120 names, chunks of 50
+    assert [a for a, _ in calls].count("package_search") == 2  # 120 names, chunks of 100
     assert sorted(i for a, i in calls if a == "package_show") == [
         "p-dataset-100", "p-dataset-5", "p-dataset-7"]
     assert len(found.by_name) == 119 and "p-dataset-5" not in found.by_name
