@@ -75,6 +75,14 @@ def read_journal(path: Path) -> JournalState:
     return state
 
 
+def _ends_mid_line(path: Path) -> bool:
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    with path.open("rb") as fh:
+        fh.seek(-1, os.SEEK_END)
+        return fh.read(1) != b"\n"
+
+
 class Journal:
     """Appends outcome lines durably; thread-safe (workers report concurrently)."""
 
@@ -87,7 +95,10 @@ class Journal:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if fresh and self.path.exists():
             os.replace(self.path, self.path.with_suffix(self.path.suffix + ".prev"))
+        torn = _ends_mid_line(self.path)
         self._fh = self.path.open("a", encoding="utf-8")
+        if torn:  # a line cut by kill -9: end it, so it cannot swallow the next one
+            self._fh.write("\n")
         self.write({"type": "run", **header})
 
     def write(self, entry: dict[str, Any]) -> None:

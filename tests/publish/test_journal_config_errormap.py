@@ -135,3 +135,15 @@ def test_error_dict_to_cells() -> None:
         ("datasets", f"{DATASET_COLS['notes'][0]}5", "notes",
          "The catalogue rejected this value: Missing value"),
     ]
+
+
+def test_torn_line_does_not_swallow_the_next_run(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    path.write_text('{"type": "run", "workbook_sha256": "a"}\n{"type": "row", "sh')
+    j = Journal(path)
+    j.open({"workbook_sha256": "a", "site": "s"}, fresh=False)
+    j.write({"type": "row", "sheet": "datasets", "row": 4, "status": "created"})
+    j.close()
+    state = read_journal(path)
+    assert state.site == "s"
+    assert state.done("datasets", 4) is not None
