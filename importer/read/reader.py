@@ -178,9 +178,10 @@ def _read_sheet(result: ReadResult, raw: RawSheet, scope: Scope, hint: int | Non
     info, problems = sheet_info(raw.name, scope, scan, result.layout, merged)
     result.sheets[scope] = info
     result.problems.extend(problems)
-    rest = (item for item in first if item[0] > scan.row)
+    rest = (item for item in first if item[0] >= scan.data_start)
     out = result.datasets if scope is Scope.DATASET else result.resources
-    _collect(info, _chain(rest, rows), out, result.problems)
+    later = (item for item in rows if item[0] >= scan.data_start)
+    _collect(info, _chain(rest, later), out, result.problems)
     if formulas:
         result.problems.extend(_formula_problems(result.path, info))
 
