@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from importer.errors import WorkbookError
+from importer.gcpause import gc_paused
 from importer.problems import Problem, Severity
 from importer.read.csvfile import csv_rows
 from importer.read.formulas import formulas_without_value
@@ -40,15 +41,16 @@ def read_workbook(path: Path, layout: Layout) -> ReadResult:
     path = Path(path)
     kind = sniff(path).kind
     result = ReadResult(path=path, layout=layout)
-    if kind is FileKind.CSV:
-        raw = RawSheet(DATASETS_SHEET, csv_rows(path), [])
-        _read_sheet(result, raw, Scope.DATASET, None, formulas=False)
-        return result
-    book = XlsxBook(path)
-    try:
-        _read_book(result, book)
-    finally:
-        book.close()
+    with gc_paused():
+        if kind is FileKind.CSV:
+            raw = RawSheet(DATASETS_SHEET, csv_rows(path), [])
+            _read_sheet(result, raw, Scope.DATASET, None, formulas=False)
+            return result
+        book = XlsxBook(path)
+        try:
+            _read_book(result, book)
+        finally:
+            book.close()
     return result
 
 
