@@ -14,6 +14,7 @@ is column ``contacts_1_email``. Resource paths are relative to the resource.
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,7 +64,7 @@ class ResourceRecord:
     resource: dict[str, Any] = field(default_factory=dict)
     cells: MutableMapping[str, CellRef] = field(default_factory=dict)
     #: fields the row explicitly empties (the ``<clear>`` marker), as top-level names.
-    cleared: set[str] = field(default_factory=set)
+    cleared: AbstractSet[str] = field(default_factory=set)
 
     def locate(self, path: str) -> CellRef | None:
         return _locate(self.cells, path)
@@ -77,7 +78,7 @@ class DatasetRecord:
     row: int
     package: dict[str, Any] = field(default_factory=dict)
     cells: MutableMapping[str, CellRef] = field(default_factory=dict)
-    cleared: set[str] = field(default_factory=set)
+    cleared: AbstractSet[str] = field(default_factory=set)
     resources: list[ResourceRecord] = field(default_factory=list)
 
     @property

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,8 @@ TAGS_KEY = "tags"
 PRIVATE_KEY = "private"
 ID_KEY = "id"
 _CLEAR = CLEAR_MARKER.lower()
+#: shared by every record that clears nothing (an empty set per row costs 216 bytes).
+_NOTHING_CLEARED: frozenset[str] = frozenset()
 _MAX_SUGGESTIONS = 50
 
 
@@ -124,8 +127,19 @@ class _RowMapper:
         self.plan = plan
         self.resolver = resolver
         self.problems = problems
+        #: cell-map tuples and entry paths shared between rows (memory: see RowCells).
+        self.shared: dict[tuple[object, ...], tuple[object, ...]] = {}
+        self._paths: dict[tuple[str, int, str], str] = {}
 
-    def map(self, row: Row, out: dict[str, Any]) -> tuple[RowCells, set[str]]:
+    def path(self, name: str, k: int, sub: str) -> str:
+        """``contacts[1].email``, one string object per distinct path."""
+        key = (name, k, sub)
+        found = self._paths.get(key)
+        if found is None:
+            found = self._paths[key] = f"{name}[{k}].{sub}"
+        return found
+
+    def map(self, row: Row, out: dict[str, Any]) -> tuple[RowCells, AbstractSet[str]]:
         """Fill ``out`` from ``row``; return its cell map and cleared fields. Hot loop:
         plain text and choice cells take the short path, with no helper call."""
         cells = RowCells(row)
@@ -191,7 +205,10 @@ class _RowMapper:
         for i, key in self.plan.blank_needed:
             if key not in cells and (i >= n or values[i] is None):
                 put(key, i)
-        return cells, cleared
+        return cells, (cleared or _NOTHING_CLEARED)
+
+    def finish(self, cells: RowCells) -> None:
+        cells.freeze(self.shared)
 
     def _value(self, row: Row, i: int, col: Column, f: Field, value: str, path: str) -> Any:
         """The API value for one cell; ``None`` (with a problem) when it cannot be had."""
@@ -254,7 +271,7 @@ class _RowMapper:
                 entry: dict[str, Any] = {}
                 for sub, (pos, value) in subs.items():
                     entry[sub] = value
-                    cells.put(f"{name}[{k}].{sub}", pos)
+                    cells.put(self.path(name, k, sub), pos)
                 col = row.sheet.columns[next(iter(subs.values()))[0]]
                 parent = col.field if col is not None else parent
                 if name == prof.contacts_field and prof.contact_org_subfield:
@@ -266,7 +283,7 @@ class _RowMapper:
                             and sub_field.name == prof.contact_displayed_subfield)
                         blank = plan.position.get(f"{name}[{index}].{sub_field.name}")
                         if wanted and sub_field.name not in entry and blank is not None:
-                            cells.put(f"{name}[{k}].{sub_field.name}", blank)
+                            cells.put(self.path(name, k, sub_field.name), blank)
                 items.append(entry)
             out[name] = items
 
@@ -278,9 +295,9 @@ class _RowMapper:
         entry[sub] = out["owner_org"]
         pos = self.plan.position.get(f"{name}[{index}].{sub}")
         if pos is not None:
-            cells.put(f"{name}[{k}].{sub}", pos)
+            cells.put(self.path(name, k, sub), pos)
         else:
-            cells.alias(f"{name}[{k}].{sub}", "owner_org")
+            cells.alias(self.path(name, k, sub), "owner_org")
 
     def _derived(self, out: dict[str, Any], cells: RowCells) -> None:
         prof = self.plan.profile
@@ -318,6 +335,7 @@ def _map_rows(read: ReadResult, layout: Layout, resolver: Resolver) -> MapResult
         for row in read.datasets:
             package: dict[str, Any] = {"type": dtype}
             cells, cleared = mapper.map(row, package)
+            mapper.finish(cells)
             rec = DatasetRecord(row.sheet.name, row.number, package, cells, cleared)
             result.records.append(rec)
             for key in ("name", ID_KEY):
@@ -338,6 +356,7 @@ def _map_rows(read: ReadResult, layout: Layout, resolver: Resolver) -> MapResult
                                    cleared)
             if link_pos is not None:
                 cells.put("dataset_name", link_pos)
+            mapper.finish(cells)
             owner = by_link.get(link) if link else None
             if owner is not None:
                 owner.resources.append(rec_r)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from importer.errors import WorkbookError
-from importer.gcpause import gc_paused
+from importer.gcpause import gc_paused, release_free_memory
 from importer.problems import Problem, Severity
 from importer.read.csvfile import csv_rows
 from importer.read.formulas import formulas_without_value
@@ -51,6 +51,7 @@ def read_workbook(path: Path, layout: Layout) -> ReadResult:
             _read_book(result, book)
         finally:
             book.close()
+    release_free_memory()
     return result
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any, Literal
 
 from importer.gcpause import gc_paused
@@ -204,7 +205,7 @@ class _Context:
                            "existing record may keep another state.", given,
                            Severity.WARNING))
 
-    def clear_rule(self, rec: Record, cleared: set[str], fields: dict[str, Field],
+    def clear_rule(self, rec: Record, cleared: AbstractSet[str], fields: dict[str, Field],
                    out: list[Problem]) -> None:
         for key in sorted(cleared):
             f = fields.get(key)
