@@ -241,7 +241,7 @@ def _collect(info: SheetInfo, rows: Iterator[tuple[int, list[Any]]], out: list[R
         if last < 0:
             continue
         del values[last + 1:]
-        out.append(Row(info, number, values))
+        out.append(Row(info, number, tuple(values)))
 
 
 def _headerless(info: SheetInfo, row: int, position: int) -> Problem:

@@ -28,7 +28,7 @@ def test_header_variants_name_the_same_column(tmp_path: Path, header: str) -> No
     result = read_workbook(path, LAYOUT)
     info = result.sheets[Scope.DATASET]
     assert info.columns[1] is not None and info.columns[1].path == "contacts[1].email"
-    assert result.datasets[0].values == ["T", "a@b.ca"]
+    assert result.datasets[0].values == ("T", "a@b.ca")
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_meta_header_rows_says_where_data_starts(tmp_path: Path) -> None:
         ms.append([k, v])
     wb.save(tmp_path / "w.xlsx")
     result = read_workbook(tmp_path / "w.xlsx", LAYOUT)
-    assert [(r.number, r.values) for r in result.datasets] == [(3, ["Roads", "roads"])]
+    assert [(r.number, r.values) for r in result.datasets] == [(3, ("Roads", "roads"))]
 
 
 def test_unknown_column_is_a_warning_with_a_suggestion(tmp_path: Path) -> None:
@@ -164,7 +164,7 @@ def test_blank_rows_are_ignored_and_numbers_kept(tmp_path: Path) -> None:
     ws.append(["B"])
     wb.save(tmp_path / "w.xlsx")
     result = read_workbook(tmp_path / "w.xlsx", LAYOUT)
-    assert [(r.number, r.values) for r in result.datasets] == [(2, ["A"]), (5, ["B"])]
+    assert [(r.number, r.values) for r in result.datasets] == [(2, ("A",)), (5, ("B",))]
 
 
 @pytest.mark.parametrize(("n", "letter"), [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"),
