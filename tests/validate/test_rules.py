@@ -258,8 +258,8 @@ def test_multi_select_item_not_a_choice(tmp_path: Path) -> None:
     (p,) = _problems(tmp_path, [valid_dataset()], res)
     assert (p.code, p.sheet, p.cell, p.field, p.value) == (
         "not-a-choice", "resources", "AB2", "iso_topic_category[2]", "inland water")
-    assert p.message.startswith("'inland water' is not an allowed value for ISO Topic Category "
-                                "(iso_topic_category). Did you mean 'inlandWaters'?")
+    assert p.message.startswith("'inland water' is not an allowed value for ISO Topic "
+                                "Category. Did you mean 'inlandWaters'?")
 
 
 def test_sub_column_messages_name_the_column(tmp_path: Path) -> None:
