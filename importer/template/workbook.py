@@ -77,7 +77,7 @@ FONT_NAME = "Calibri"  # openpyxl's default body font; LibreOffice shows Carlito
 #: print scale of the data sheets, so a printed (or rendered) page shows many columns.
 PRINT_SCALE = 50
 MIN_WIDTH = 10
-MAX_WIDTH = 32
+MAX_WIDTH = 26
 
 
 def build_workbook(
@@ -240,6 +240,7 @@ def _write_header(
     ws.row_dimensions[1].height = 20
     ws.page_setup.orientation = "landscape"
     ws.page_setup.scale = PRINT_SCALE
+    ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
     ws.print_title_rows = f"1:{HEADER_ROWS}"
 
 

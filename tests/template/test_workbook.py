@@ -195,7 +195,7 @@ def test_widths_fit_headers(blank) -> None:
         ws = blank[sheet]
         for cell in ws[1]:
             width = ws.column_dimensions[cell.column_letter].width
-            assert len(cell.value) + 3 <= width <= max(len(cell.value) + 8, 32)
+            assert len(cell.value) + 3 <= width <= max(len(cell.value) + 8, 26)
 
 
 def test_meta_marker(blank, schema, layout) -> None:
