@@ -347,3 +347,25 @@ def test_save_into_a_missing_directory_is_an_output_error(tmp_path, layout) -> N
     wb = build_workbook(layout, ChoiceLists.offline(), created=CREATED)
     with pytest.raises(OutputError, match=r"cannot write .*: No such file or directory"):
         save(wb, tmp_path / "missing" / "t.xlsx")
+
+
+def test_export_layout_with_ids_and_wider_entries(tmp_path, schema) -> None:
+    layout = build_layout(schema, counts={"contacts": 4, "resources.details": 3},
+                          include_ids=True)
+    wb = build_workbook(layout, ChoiceLists.offline(), created=CREATED)
+    append_rows(wb, layout, Scope.DATASET, [{"title": "A", "name": "a", "id": "uuid-1",
+                                             "contacts_4_role": "custodian"}])
+    save(wb, tmp_path / "e.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "e.xlsx")
+    ws = wb["datasets"]
+    headers = [c.value for c in ws[1]]
+    assert headers[-1] == "id"
+    id_cell = ws.cell(1, len(headers))
+    assert id_cell.fill.fgColor.rgb[-6:] == "D9D9D9"
+    assert "FILLED BY EXPORT" in id_cell.comment.text
+    assert validations_at(ws, f"{id_cell.column_letter}2") == []
+    assert ws.cell(2, len(headers)).value == "uuid-1"
+    role = list_validation_at(ws, _coordinate(ws, "contacts_4_role"))
+    assert range_values(wb, role.formula1)[4] == "custodian"
+    assert "details_3_column_name" in [c.value for c in wb["resources"][1]]
+    assert json.loads(read_meta(wb)["layout"])["resources.details"] == 3
