@@ -123,9 +123,19 @@ def _format(column: Column, profile: Profile, lists: ChoiceLists) -> str:
         FieldKind.REPEATING: "Text",
     }
     text = kind_text[f.kind]
-    if f.kind in (FieldKind.TEXT, FieldKind.MARKDOWN) and f.placeholder:
+    if f.kind is FieldKind.TEXT:
+        if "email" in f.name:
+            text = "An e-mail address"
+        elif f.name == "url" or f.name.endswith("_url") or f.placeholder.startswith("http"):
+            text = "A web address (https://...)"
+    if f.kind in (FieldKind.TEXT, FieldKind.SLUG) and _is_sample(f.placeholder):
         text += f", e.g. {f.placeholder}"
     return text
+
+
+def _is_sample(placeholder: str) -> bool:
+    """A placeholder that is a sample value (``a-unique-descriptive-title``), not advice."""
+    return bool(placeholder) and " " not in placeholder.strip()
 
 
 def _organization_format(column: Column, profile: Profile, lists: ChoiceLists) -> str:
@@ -164,6 +174,8 @@ def _help(column: Column) -> str:
     f = column.value_field
     if f is not None and f.help_text:
         parts.append(f.help_text.strip())
+    if f is not None and f.placeholder and not _is_sample(f.placeholder):
+        parts.append(f.placeholder.strip())  # advice written as a form placeholder
     return " ".join(parts)
 
 

@@ -212,3 +212,69 @@ def test_token_comes_from_the_environment_and_goes_only_in_the_header(tmp_path) 
     assert {c[2] for c in calls[4:]} == {None}
     assert "tok-123" not in out.stdout + out.stderr
     assert all("tok-123" not in json.dumps(c[1]) for c in calls)
+
+
+GENERIC_SCHEMA = {
+    "scheming_version": 2,
+    "dataset_type": "camel-photos",
+    "about": "A non-BC schema: the generic profile",
+    "dataset_fields": [
+        {"field_name": "title", "label": "Title", "preset": "title", "required": True,
+         "validators": "if_empty_same_as(name) unicode_safe"},
+        {"field_name": "name", "label": "URL", "preset": "dataset_slug", "required": True,
+         "validators": "not_empty unicode_safe name_validator package_name_validator"},
+        {"field_name": "owner_org", "label": "Organization", "preset": "dataset_organization",
+         "validators": "owner_org_validator unicode_safe"},
+        {"field_name": "license_id", "label": "License", "form_snippet": "license.html"},
+        {"field_name": "humps", "label": "Humps", "preset": "select", "required": True,
+         "validators": "scheming_required scheming_choices",
+         "choices": [{"value": "1", "label": "One"}, {"value": "2", "label": "Two"}]},
+        {"field_name": "colours", "label": "Colours", "preset": "multiple_checkbox",
+         "validators": "scheming_multiple_choice",
+         "output_validators": "scheming_multiple_choice_output",
+         "choices": [{"value": "sand", "label": "Sand"}, {"value": "brown", "label": "Brown"}]},
+        {"field_name": "taken", "label": "Taken on", "preset": "date",
+         "validators": "scheming_required isodate convert_to_json_if_date"},
+        {"field_name": "people", "label": "People", "repeating_subfields": [
+            {"field_name": "who", "label": "Who", "required": True},
+            {"field_name": "role", "label": "Role", "preset": "select",
+             "choices": [{"value": "rider", "label": "Rider"}]},
+        ]},
+    ],
+    "resource_fields": [
+        {"field_name": "url", "label": "URL", "preset": "resource_url_upload"},
+        {"field_name": "name", "label": "Name"},
+    ],
+}
+
+
+def test_any_scheming_site_gets_a_template(tmp_path) -> None:
+    site = {"scheming_dataset_schema_show": GENERIC_SCHEMA, "license_list": SITE_LICENSES,
+            "organization_list": [{"name": "herd", "title": "The Herd"}]}
+    with fake_ckan(site) as (url, calls):
+        out = run("-o", str(tmp_path / "t.xlsx"), "--url", url, "--type", "camel-photos",
+                  "--example")
+    assert out.returncode == 0, out.stderr
+    assert calls[0][1]["type"] == "camel-photos"
+    wb = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    ws = wb["datasets"]
+    headers = [c.value for c in ws[1]]
+    assert headers == ["title", "name", "owner_org", "license_id", "humps", "colours", "taken",
+                       "people_1_who", "people_1_role", "people_2_who", "people_2_role"]
+    assert [c.value for c in wb["resources"][1]] == ["dataset_name", "url", "name"]
+
+    def dropdown(header):
+        dv = list_validation_at(ws, f"{ws.cell(1, headers.index(header) + 1).column_letter}2")
+        return None if dv is None else (range_values(wb, dv.formula1), dv.errorStyle)
+
+    assert dropdown("humps") == (["1", "2"], "stop")
+    assert dropdown("colours") == (["sand", "brown"], "warning")  # multi-select: lenient
+    assert dropdown("people_2_role") == (["rider"], "warning")
+    assert dropdown("owner_org") == (["herd"], "warning")  # not required in this schema
+    assert dropdown("license_id") == (["Open Government Licence - British Columbia",
+                                       "Site-only Licence"], "warning")
+    assert dropdown("title") is None
+    row = dict(zip(headers, next(ws.iter_rows(min_row=2, values_only=True)), strict=True))
+    assert (row["title"], row["name"], row["humps"]) == ("Example title", "example-dataset",
+                                                         "1")
+    assert row["people_1_who"] is None  # not required, no example given: entry left out

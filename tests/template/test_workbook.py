@@ -182,6 +182,14 @@ def test_header_comment_and_style(blank, sheet, column) -> None:
           "utilitiesCommuncation (Utilities Communication)"]),
         ("resources", "dataset_name", ["REQUIRED", "name column"]),
         ("resources", "temporal_extent_1_end_date", ["Format: A date: YYYY-MM-DD"]),
+        ("datasets", "contacts_1_email",
+         ["Format: An e-mail address\n", "Contact email or generic inbox"]),
+        ("datasets", "name", ["Format: 2-100 characters: lower-case letters a-z, digits, - and _,"
+                              " e.g. a-unique-descriptive-title\n"]),
+        ("datasets", "title", ["A unique descriptive title. Limited to 100 characters.",
+                               "Format: Text\n"]),
+        ("datasets", "more_info_2_url",
+         ["Format: A web address (https://...), e.g. https://www2.gov.bc.ca/gov/content/home"]),
     ],
 )
 def test_comment_content(blank, sheet, header, fragments) -> None:
