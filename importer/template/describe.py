@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from importer.map.cells import CLEAR_MARKER, YES
@@ -28,7 +29,7 @@ EXAMPLE_DATE = date(2024, 5, 1)
 EXAMPLE_URL = "https://www2.gov.bc.ca/gov/content/home"
 
 
-class Requirement:
+class Requirement(StrEnum):
     """How much a column is needed; also selects the header style."""
 
     REQUIRED = "required"
@@ -41,7 +42,7 @@ class Requirement:
 class ColumnText:
     """Everything said about one column."""
 
-    requirement: str  # one of Requirement
+    requirement: Requirement
     required_text: str  # "Required", "Required when resource_status is obsolete", ...
     format_text: str  # what to type
     allowed_text: str  # "value (label); ..." for choice columns, else ""
@@ -71,7 +72,7 @@ def describe(column: Column, layout: Layout, lists: ChoiceLists) -> ColumnText:
     )
 
 
-def _requirement(column: Column, layout: Layout) -> tuple[str, str]:
+def _requirement(column: Column, layout: Layout) -> tuple[Requirement, str]:
     if column.role is Role.ID:
         return Requirement.SYSTEM, "Filled by export: leave it as it is"
     if column.marked_required:
