@@ -43,8 +43,11 @@ def make_template(
     licences and organizations come from it (``site_label`` names it in messages and in
     the meta sheet); otherwise the bundled BC schema and licence list are used."""
     output = Path(output)
-    if output.exists() and not force:  # fail before any network call
+    # Fail on the output before any network call.
+    if output.exists() and not force:
         raise OutputError(f"{output} already exists (use --force to replace it)")
+    if not output.parent.is_dir():
+        raise OutputError(f"cannot write {output}: no directory {output.parent}")
     schema = _schema(site, site_label, dataset_type)
     lists = _site_lists(site, site_label) if site is not None else ChoiceLists.offline()
     layout = build_layout(schema, counts=counts)

@@ -202,9 +202,8 @@ def example_value(column: Column, layout: Layout, lists: ChoiceLists) -> Any:
     if column.role is Role.DATASET_LINK:
         given = profile.example_values.get("name", "example-dataset")
     elif is_organization(column, profile):
-        given = (lists.organization_names or (None,))[0] or profile.example_values.get(
-            "owner_org", "my-organization"
-        )
+        known = lists.organization_names
+        given = known[0] if known else profile.example_values.get("owner_org", "my-organization")
     if given is not None and (allowed is None or given in allowed):
         return _typed(given, f.kind if f else FieldKind.TEXT)
     if allowed:

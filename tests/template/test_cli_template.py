@@ -84,7 +84,7 @@ def test_existing_file_is_not_overwritten_without_force(tmp_path) -> None:
     ("args", "message"),
     [
         (["-o", "{tmp}/missing/t.xlsx"],
-         "Error: cannot write {tmp}/missing/t.xlsx: No such file or directory\n"),
+         "Error: cannot write {tmp}/missing/t.xlsx: no directory {tmp}/missing\n"),
         (["-o", "{tmp}/t.xlsx", "--type", "other_dataset"],
          "Error: the bundled schema is 'bcdc_dataset'; give --url to use the "
          "'other_dataset' schema of a site\n"),
@@ -110,6 +110,15 @@ def test_usage_errors(tmp_path, args, fragment) -> None:
     assert out.returncode == 2
     assert fragment in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_output_is_checked_before_the_site_is_asked(tmp_path) -> None:
+    (tmp_path / "t.xlsx").write_bytes(b"x")
+    with fake_ckan(GOOD_SITE) as (url, calls):
+        exists = run("-o", str(tmp_path / "t.xlsx"), "--url", url)
+        no_dir = run("-o", str(tmp_path / "nope" / "t.xlsx"), "--url", url)
+    assert (exists.returncode, no_dir.returncode) == (2, 2)
+    assert calls == []
 
 
 def test_url_that_does_not_answer(tmp_path) -> None:
