@@ -111,7 +111,7 @@ def _start_ckan(layout: Layout, state: State, out: TextIO | None) -> None:
     ckanenv.write_site_files(layout, state)
     log = layout.logs / "ckan.log"
     log.write_text("")
-    env = {**os.environ, "CKAN_INI": str(layout.ini)}
+    env = ckanenv.process_env(layout)
     pid = procs.start_background(
         [str(layout.bin("gunicorn")), "--workers", str(GUNICORN_WORKERS), "--bind",
          f"127.0.0.1:{state.ckan_port}", "--timeout", "120", "--chdir", str(layout.site),
