@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check importer tests bench
+	$(BIN)/ruff check importer tests bench devcat
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

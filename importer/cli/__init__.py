@@ -48,3 +48,7 @@ def main(argv: list[str] | None = None) -> None:
 from importer.cli.template import template_command  # noqa: E402
 
 cli.add_command(template_command)
+
+from importer.devcat.cli import dev_catalogue  # noqa: E402
+
+cli.add_command(dev_catalogue)
