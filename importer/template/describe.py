@@ -62,7 +62,7 @@ def field_path(column: Column) -> str:
 
 def describe(column: Column, layout: Layout, lists: ChoiceLists) -> ColumnText:
     """The requirement, format, allowed values and help of ``column``."""
-    requirement, required_text = _requirement(column, layout)
+    requirement, required_text = _requirement(column)
     return ColumnText(
         requirement=requirement,
         required_text=required_text,
@@ -72,7 +72,7 @@ def describe(column: Column, layout: Layout, lists: ChoiceLists) -> ColumnText:
     )
 
 
-def _requirement(column: Column, layout: Layout) -> tuple[Requirement, str]:
+def _requirement(column: Column) -> tuple[Requirement, str]:
     if column.role is Role.ID:
         return Requirement.SYSTEM, "Filled by export: leave it as it is"
     if column.marked_required:
@@ -107,7 +107,7 @@ def _format(column: Column, profile: Profile, lists: ChoiceLists) -> str:
     if is_checkbox(column, profile):
         return f"{YES} or No"
     if is_organization(column, profile):
-        return _organization_format(column, profile, lists)
+        return _organization_format(column, lists)
     kind_text = {
         FieldKind.TEXT: "Text",
         FieldKind.MARKDOWN: "Text; Markdown allowed",
@@ -139,7 +139,7 @@ def _is_sample(placeholder: str) -> bool:
     return bool(placeholder) and " " not in placeholder.strip()
 
 
-def _organization_format(column: Column, profile: Profile, lists: ChoiceLists) -> str:
+def _organization_format(column: Column, lists: ChoiceLists) -> str:
     known = lists.organizations is not None
     text = (
         "An organization name from the drop-down"
