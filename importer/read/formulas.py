@@ -12,9 +12,12 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from defusedxml import DefusedXmlException, ElementTree
+
+from importer.errors import WorkbookError
 
 _CHUNK = 1024 * 1024
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -64,13 +67,18 @@ def formulas_without_value(path: Path, sheet: str) -> list[tuple[int, int, str |
     as blank although they are not: formula cells with no cached value (``error`` is
     ``None``) and cells holding an error value such as ``#DIV/0!`` (``error`` is that
     text). Empty when the sheet has neither, or cannot be located."""
-    with zipfile.ZipFile(path) as zf:
-        part = sheet_parts(zf).get(sheet)
-        if part is None or part not in zf.namelist():
-            return []
-        if not _has_formula(zf, part):
-            return []
-        return _scan_cells(zf, part)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part = sheet_parts(zf).get(sheet)
+            if part is None or part not in zf.namelist():
+                return []
+            if not _has_formula(zf, part):
+                return []
+            return _scan_cells(zf, part)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as err:
+        raise WorkbookError(
+            f"{path.name} is damaged: sheet {sheet!r} cannot be decompressed "
+            f"({type(err).__name__}); save it again from Excel or LibreOffice") from None
 
 
 def _has_formula(zf: zipfile.ZipFile, part: str) -> bool:
