@@ -14,9 +14,9 @@ import click
 from importer.devcat import manager
 
 
-def _describe(result: manager.UpResult) -> str:
+def _describe(result: manager.UpResult, verb: str | None = None) -> str:
     site = result.site
-    verb = "started" if result.started else "already running"
+    verb = verb or ("started" if result.started else "already running")
     return (
         f"dev catalogue {verb}: {site.url} ({result.seconds:.1f} s)\n"
         f"organizations: {site.parent_org.name} (parent), {site.child_org.name} (child)\n"
@@ -48,7 +48,7 @@ def down() -> int:
 def reset() -> int:
     """Wipe datasets (database and search index) and re-seed users and organizations."""
     result = manager.reset(out=sys.stderr)
-    click.echo(_describe(result))
+    click.echo(_describe(result, "reset"))
     return 0
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importer.errors import WorkbookError
 from importer.problems import Problem, Severity
 from importer.read.model import SheetInfo
-from importer.read.values import clean_text
+from importer.read.values import normalise
 from importer.schema import Column, Layout, build_layout, normalise_header
 from importer.schema.columns import DATASET_LINK, ID_HEADER, Role, Scope
 
@@ -33,7 +33,12 @@ class HeaderScan:
 
     row: int
     texts: list[str | None]
+    #: 1-based row where data starts (after the header row, or after ``header_rows``).
+    data_start: int = 0
     problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.data_start = max(self.data_start, self.row + 1)
 
 
 def column_letter(position: int) -> str:
@@ -47,28 +52,45 @@ def column_letter(position: int) -> str:
 
 
 def _texts(raw: Sequence[object]) -> list[str | None]:
-    out: list[str | None] = []
-    for value in raw:
-        if value is None or value == "":
-            out.append(None)
-        else:
-            out.append(clean_text(str(value)))
-    return out
+    """Header cells as text (a number typed as a header reads ``2024``, not ``2024.0``)."""
+    return [normalise(value, False) for value in raw]
 
 
 def find_header(
     sheet: str, first_rows: Sequence[Sequence[object]], layout: Layout, scope: Scope,
     hint: int | None = None,
 ) -> HeaderScan:
-    """Pick the header row among ``first_rows`` (1-based row ``i + 1``)."""
+    """Pick the header row among ``first_rows`` (1-based row ``i + 1``): among the first
+    :data:`SCAN_ROWS` non-blank rows, the first one where most cells name known columns.
+    ``hint`` is the meta sheet's ``header_rows`` (the number of rows above the data): the
+    header is looked for in those rows first, then as usual if someone inserted rows."""
     rows = [_texts(r) for r in first_rows]
     if hint is not None and 1 <= hint <= len(rows):
-        return HeaderScan(hint, rows[hint - 1])
+        best = _best(sheet, rows[:hint], layout, scope)
+        if best is not None:
+            return HeaderScan(best + 1, rows[best], data_start=hint + 1)
+    best = _best(sheet, rows, layout, scope)
+    if best is None:
+        if not any(any(t for t in r) for r in rows):
+            raise WorkbookError(f"sheet {sheet!r} is empty")
+        raise WorkbookError(
+            f"sheet {sheet!r} has no recognisable column headers in its first {SCAN_ROWS} "
+            "non-blank rows (expected names such as title, name, owner_org, or their labels)"
+        )
+    return HeaderScan(best + 1, rows[best])
+
+
+def _best(sheet: str, rows: Sequence[list[str | None]], layout: Layout, scope: Scope
+          ) -> int | None:
     best: tuple[int, int] | None = None  # (matches, index)
-    for i, texts in enumerate(rows[:SCAN_ROWS]):
+    seen = 0
+    for i, texts in enumerate(rows):
         filled = [t for t in texts if t]
         if not filled:
             continue
+        seen += 1
+        if seen > SCAN_ROWS:
+            break
         if len(filled) > MAX_COLUMNS:
             raise WorkbookError(
                 f"sheet {sheet!r} has {len(filled)} header cells in row {i + 1}; a catalogue "
@@ -79,14 +101,7 @@ def find_header(
             best = (hits, i)
             if hits == len(filled):
                 break
-    if best is None:
-        if not any(any(t for t in r) for r in rows):
-            raise WorkbookError(f"sheet {sheet!r} is empty")
-        raise WorkbookError(
-            f"sheet {sheet!r} has no recognisable column headers in its first {SCAN_ROWS} rows "
-            "(expected names such as title, name, owner_org, or their labels)"
-        )
-    return HeaderScan(best[1] + 1, rows[best[1]])
+    return None if best is None else best[1]
 
 
 def _known(layout: Layout, scope: Scope, text: str) -> bool:
@@ -176,8 +191,17 @@ def sheet_info(
 
 def _unknown(sheet: str, scope: Scope, row: int, letter: str, text: str,
              layout: Layout) -> Problem:
-    names = {normalise_header(c.header): c.header for c in layout.columns(scope)}
-    names |= {normalise_header(c.label): c.label for c in layout.columns(scope)}
+    fields = layout.schema.dataset_fields if scope is Scope.DATASET else \
+        layout.schema.resource_fields
+    system = [f for f in fields if f.system and normalise_header(f.name) == normalise_header(text)]
+    if system:
+        return Problem(
+            "unknown-column",
+            f"{text!r} is filled in by the catalogue itself, so the values in column {letter} "
+            "are not read or sent.",
+            Severity.WARNING, sheet, row, letter, text, None, text)
+    names = {normalise_header(c.label): c.label for c in layout.columns(scope)}
+    names |= {normalise_header(c.header): c.header for c in layout.columns(scope)}
     close = difflib.get_close_matches(normalise_header(text), list(names), n=1, cutoff=0.75)
     hint = f" Did you mean {names[close[0]]!r}?" if close else ""
     where = "dataset" if scope is Scope.DATASET else "resource"

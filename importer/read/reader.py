@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from importer.errors import WorkbookError
+from importer.gcpause import gc_paused, release_free_memory
 from importer.problems import Problem, Severity
 from importer.read.csvfile import csv_rows
 from importer.read.formulas import formulas_without_value
@@ -29,6 +30,8 @@ from importer.schema.columns import DATASETS_SHEET, RESOURCES_SHEET, Scope
 META_SHEET = "meta"
 TOOL = "bcdc-importer"
 _INTERN_MAX = 40
+#: at most this many rows (blank ones included) are searched for the header row.
+_MAX_LEAD = 1000
 
 
 def read_workbook(path: Path, layout: Layout) -> ReadResult:
@@ -40,15 +43,17 @@ def read_workbook(path: Path, layout: Layout) -> ReadResult:
     path = Path(path)
     kind = sniff(path).kind
     result = ReadResult(path=path, layout=layout)
-    if kind is FileKind.CSV:
-        raw = RawSheet(DATASETS_SHEET, csv_rows(path), [])
-        _read_sheet(result, raw, Scope.DATASET, None, formulas=False)
-        return result
-    book = XlsxBook(path)
-    try:
-        _read_book(result, book)
-    finally:
-        book.close()
+    with gc_paused():
+        if kind is FileKind.CSV:
+            raw = RawSheet(DATASETS_SHEET, csv_rows(path), [])
+            _read_sheet(result, raw, Scope.DATASET, None, formulas=False)
+            return result
+        book = XlsxBook(path)
+        try:
+            _read_book(result, book)
+        finally:
+            book.close()
+    release_free_memory()
     return result
 
 
@@ -165,9 +170,11 @@ def _read_sheet(result: ReadResult, raw: RawSheet, scope: Scope, hint: int | Non
                 allow_empty: bool = False, formulas: bool = True) -> None:
     rows = raw.rows
     first: list[tuple[int, list[Any]]] = []
-    for item in rows:
+    filled = 0
+    for item in rows:  # up to SCAN_ROWS non-blank rows (leading blank rows are skipped)
         first.append(item)
-        if len(first) >= max(SCAN_ROWS, hint or 0):
+        filled += any(v not in ("", None) for v in item[1])
+        if (filled >= SCAN_ROWS and len(first) >= (hint or 0)) or len(first) >= _MAX_LEAD:
             break
     if allow_empty and not any(any(v not in ("", None) for v in r) for _, r in first):
         return
@@ -178,9 +185,10 @@ def _read_sheet(result: ReadResult, raw: RawSheet, scope: Scope, hint: int | Non
     info, problems = sheet_info(raw.name, scope, scan, result.layout, merged)
     result.sheets[scope] = info
     result.problems.extend(problems)
-    rest = (item for item in first if item[0] > scan.row)
+    rest = (item for item in first if item[0] >= scan.data_start)
     out = result.datasets if scope is Scope.DATASET else result.resources
-    _collect(info, _chain(rest, rows), out, result.problems)
+    later = (item for item in rows if item[0] >= scan.data_start)
+    _collect(info, _chain(rest, later), out, result.problems)
     if formulas:
         result.problems.extend(_formula_problems(result.path, info))
 
@@ -237,7 +245,7 @@ def _collect(info: SheetInfo, rows: Iterator[tuple[int, list[Any]]], out: list[R
         if last < 0:
             continue
         del values[last + 1:]
-        out.append(Row(info, number, values))
+        out.append(Row(info, number, tuple(values)))
 
 
 def _headerless(info: SheetInfo, row: int, position: int) -> Problem:
@@ -251,10 +259,17 @@ def _headerless(info: SheetInfo, row: int, position: int) -> Problem:
 
 def _formula_problems(path: Path, info: SheetInfo) -> list[Problem]:
     out = []
-    for row, position in formulas_without_value(path, info.name):
+    for row, position, error in formulas_without_value(path, info.name):
         if row <= info.header_row:
             continue
         header = info.headers[position] if position < len(info.headers) else ""
+        if error is not None:
+            out.append(Problem(
+                "formula-error",
+                f"This cell shows the error {error}, so it reads as blank. Fix the formula "
+                "or type the value.",
+                Severity.WARNING, info.name, row, column_letter(position), header, None, error))
+            continue
         out.append(Problem(
             "formula-no-value",
             "This cell holds a formula whose result was never saved, so it reads as blank. "

@@ -217,7 +217,9 @@ class Checker:
     object-level keywords (``required``, the ``if``/``then`` conditions) by one validator
     on the object, and each property by its own validator, memoised on ``(key, value)`` so
     a value repeated across rows (choices, e-mails, URLs, contacts) is checked once, and
-    plain text (``{"type": "string"}``) is not re-checked at all.
+    plain text (``{"type": "string"}``) is not re-checked at all. Non-text values are
+    memoised on their ``repr`` (exact for JSON values: it tells ``1``, ``1.0``, ``True``
+    and ``"1"`` apart; the mapper builds dicts in a fixed key order).
     """
 
     _MEMO_CAP = 500_000
@@ -238,11 +240,16 @@ class Checker:
         self._props = {k: Draft202012Validator(v, format_checker=checker)
                        for k, v in props.items()}
         self._plain = frozenset(k for k, v in props.items() if v == {"type": "string"})
-        self._memo: dict[tuple[str, Any], list[SchemaViolation]] = {}
+        self._memo: dict[tuple[str, str], list[SchemaViolation]] = {}
+        self.reset()
 
     def reset(self) -> None:
         """Forget memoised results (called at the start of each ``validate``)."""
         self._memo.clear()
+        self._lookups: dict[str, int] = {}
+        self._hits: dict[str, int] = {}
+        self._unique: set[str] = set()
+        self._decided: set[str] = set()
 
     def errors(self, instance: dict[str, Any]) -> list[SchemaViolation]:
         out = [_violation(e, ()) for e in self._top.iter_errors(instance)]
@@ -253,22 +260,45 @@ class Checker:
         memo = self._memo
         plain = self._plain
         props = self._props
+        unique = self._unique
+        decided = self._decided
         for key, value in instance.items():
             if key in plain and value.__class__ is str:
                 continue
             validator = props.get(key)
             if validator is None:
                 continue
-            mkey = (key, _freeze(value))
+            if key in unique:
+                out.extend(_violation(e, (key,)) for e in validator.iter_errors(value))
+                continue
+            mkey = (key, value if value.__class__ is str else repr(value))
             found = memo.get(mkey)
             if found is None:
                 found = [_violation(e, (key,)) for e in validator.iter_errors(value)]
                 if len(memo) >= self._MEMO_CAP:
                     memo.clear()
                 memo[mkey] = found
+                if key not in decided:
+                    self._count(key, hit=False)
+            elif key not in decided:
+                self._count(key, hit=True)
             if found:
                 out.extend(found)
         return out
+
+    def _count(self, key: str, hit: bool) -> None:
+        """Stop memoising a property whose values are nearly all different (titles, URLs):
+        the memo would only hold memory."""
+        n = self._lookups[key] = self._lookups.get(key, 0) + 1
+        if hit:
+            self._hits[key] = self._hits.get(key, 0) + 1
+        if n >= _MEMO_PROBE:
+            self._decided.add(key)
+            if self._hits.get(key, 0) * 10 < n:
+                self._unique.add(key)
+
+
+_MEMO_PROBE = 1000
 
 
 def _violation(error: Any, prefix: tuple[str, ...], in_condition: bool = False
@@ -280,15 +310,3 @@ def _violation(error: Any, prefix: tuple[str, ...], in_condition: bool = False
         instance=error.instance,
         in_condition=in_condition,
     )
-
-
-def _freeze(value: Any) -> Any:
-    """A hashable stand-in for a JSON value (type-tagged so 1, 1.0 and True differ)."""
-    cls = value.__class__
-    if cls is str:
-        return value
-    if cls is list:
-        return ("l", *(_freeze(v) for v in value))
-    if cls is dict:
-        return ("d", *sorted((k, _freeze(v)) for k, v in value.items()))
-    return (cls.__name__, value)
