@@ -13,6 +13,8 @@ is column ``contacts_1_email``. Resource paths are relative to the resource.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, MutableMapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,9 +62,9 @@ class ResourceRecord:
     row: int
     dataset_name: str
     resource: dict[str, Any] = field(default_factory=dict)
-    cells: dict[str, CellRef] = field(default_factory=dict)
+    cells: MutableMapping[str, CellRef] = field(default_factory=dict)
     #: fields the row explicitly empties (the ``<clear>`` marker), as top-level names.
-    cleared: set[str] = field(default_factory=set)
+    cleared: AbstractSet[str] = field(default_factory=set)
 
     def locate(self, path: str) -> CellRef | None:
         return _locate(self.cells, path)
@@ -75,8 +77,8 @@ class DatasetRecord:
     sheet: str
     row: int
     package: dict[str, Any] = field(default_factory=dict)
-    cells: dict[str, CellRef] = field(default_factory=dict)
-    cleared: set[str] = field(default_factory=set)
+    cells: MutableMapping[str, CellRef] = field(default_factory=dict)
+    cleared: AbstractSet[str] = field(default_factory=set)
     resources: list[ResourceRecord] = field(default_factory=list)
 
     @property
@@ -96,7 +98,7 @@ class DatasetRecord:
                        row=self.row, field=field)
 
 
-def _locate(cells: dict[str, CellRef], path: str) -> CellRef | None:
+def _locate(cells: Mapping[str, CellRef], path: str) -> CellRef | None:
     if path in cells:
         return cells[path]
     prefixes = (path + ".", path + "[")

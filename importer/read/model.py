@@ -8,7 +8,7 @@ cell map).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,3 +105,98 @@ class ReadResult:
     def header_row(self) -> dict[str, int]:
         """Sheet name -> 1-based header row number."""
         return {info.name: info.header_row for info in self.sheets.values()}
+
+
+class RowCells(MutableMapping[str, CellRef]):
+    """A record's field path -> cell map that builds each :class:`CellRef` only when it is
+    read. Mapping a 10,000-row workbook would otherwise create ~500,000 cell objects that
+    almost nobody looks at (only problems and the report need a few).
+
+    While a row is mapped, paths go into a dict (:meth:`put`); :meth:`freeze` then packs
+    them into two tuples shared between rows that filled the same columns, so a mapped
+    record costs a few bytes of cell map instead of a dict per row.
+    """
+
+    __slots__ = ("_extra", "_keys", "_pending", "_positions", "_row")
+
+    def __init__(self, row: Row) -> None:
+        self._row = row
+        self._pending: dict[str, int] | None = {}
+        self._keys: tuple[str, ...] = ()
+        self._positions: tuple[int, ...] = ()
+        self._extra: dict[str, CellRef] | None = None
+
+    def put(self, path: str, position: int) -> None:
+        """Record that ``path`` came from the cell at ``position`` of the row."""
+        pending = self._pending if self._pending is not None else self._thaw()
+        pending[path] = position
+        if self._extra:
+            self._extra.pop(path, None)
+
+    def alias(self, path: str, existing: str) -> None:
+        """Make ``path`` point at the same cell as ``existing`` (a derived value)."""
+        pos = self._position(existing)
+        if pos is not None:
+            self.put(path, pos)
+        elif self._extra and existing in self._extra:
+            self[path] = self._extra[existing]
+
+    def freeze(self, shared: dict[tuple[object, ...], tuple[object, ...]]) -> None:
+        """Pack the paths into tuples, reusing equal tuples from ``shared``."""
+        if self._pending is None:
+            return
+        keys = tuple(self._pending)
+        positions = tuple(self._pending.values())
+        self._keys = shared.setdefault(keys, keys)  # type: ignore[assignment]
+        self._positions = shared.setdefault(positions, positions)  # type: ignore[assignment]
+        self._pending = None
+
+    def _thaw(self) -> dict[str, int]:
+        self._pending = dict(zip(self._keys, self._positions, strict=True))
+        return self._pending
+
+    def _position(self, path: object) -> int | None:
+        if self._pending is not None:
+            return self._pending.get(path)  # type: ignore[call-overload, no-any-return]
+        try:
+            return self._positions[self._keys.index(path)]
+        except ValueError:
+            return None
+
+    def __getitem__(self, path: str) -> CellRef:
+        pos = self._position(path)
+        if pos is not None:
+            return self._row.cell(pos)
+        if self._extra is None:
+            raise KeyError(path)
+        return self._extra[path]
+
+    def __setitem__(self, path: str, cell: CellRef) -> None:
+        if self._position(path) is not None:
+            (self._pending if self._pending is not None else self._thaw()).pop(path)
+        if self._extra is None:
+            self._extra = {}
+        self._extra[path] = cell
+
+    def __delitem__(self, path: str) -> None:
+        if self._position(path) is not None:
+            (self._pending if self._pending is not None else self._thaw()).pop(path)
+        elif self._extra is not None:
+            del self._extra[path]
+        else:
+            raise KeyError(path)
+
+    def __contains__(self, path: object) -> bool:
+        return self._position(path) is not None or bool(self._extra and path in self._extra)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from (self._pending if self._pending is not None else self._keys)
+        if self._extra:
+            yield from self._extra
+
+    def __len__(self) -> int:
+        n = len(self._pending) if self._pending is not None else len(self._keys)
+        return n + (len(self._extra) if self._extra else 0)
+
+    def __repr__(self) -> str:
+        return f"RowCells({dict(self)!r})"

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any, Literal
 
+from importer.gcpause import gc_paused
 from importer.map.forward import ID_KEY, TAGS_KEY, package_key
 from importer.problems import Problem, Severity
 from importer.records import CellRef, DatasetRecord, ResourceRecord
@@ -41,6 +43,11 @@ def validate(records: Sequence[DatasetRecord], layout: Layout, *,
     other row is checked as a create, except that a non-DRAFT state is only a warning,
     since the row may update a record found by its name).
     """
+    with gc_paused():
+        return _validate(records, layout, mode)
+
+
+def _validate(records: Sequence[DatasetRecord], layout: Layout, mode: Mode) -> list[Problem]:
     comp = compiled(layout.schema, layout.profile)
     for checker in (comp.dataset, comp.dataset_update, comp.resource, comp.resource_update):
         checker.reset()
@@ -198,7 +205,7 @@ class _Context:
                            "existing record may keep another state.", given,
                            Severity.WARNING))
 
-    def clear_rule(self, rec: Record, cleared: set[str], fields: dict[str, Field],
+    def clear_rule(self, rec: Record, cleared: AbstractSet[str], fields: dict[str, Field],
                    out: list[Problem]) -> None:
         for key in sorted(cleared):
             f = fields.get(key)
