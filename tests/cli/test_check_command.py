@@ -46,7 +46,7 @@ def test_errors_exit_1_with_summary_and_json(tmp_path: Path) -> None:
     lines = out.stdout.splitlines()
     assert lines[0] == "Checked 63 rows: 17 with errors; 17 errors, 3 warnings."
     assert lines[1] == "Most common problems:"
-    assert lines[2].startswith("  datasets!AQ1: warning unknown-column: 'internal_notes'")
+    assert lines[2] == "  datasets!E2: error required: Description (notes) is required: fill in this cell."
     assert len(lines) == 2 + 5 + 2  # five problems, then where the report and JSON are
     assert lines[-2:] == [f"Report: {tmp_path / 'r.xlsx'}", f"JSON: {data}"]
     written = json.loads(data.read_text())
