@@ -46,7 +46,8 @@ def test_errors_exit_1_with_summary_and_json(tmp_path: Path) -> None:
     lines = out.stdout.splitlines()
     assert lines[0] == "Checked 63 rows: 17 with errors; 17 errors, 3 warnings."
     assert lines[1] == "Most common problems:"
-    assert lines[2] == "  datasets!E2: error required: Description (notes) is required: fill in this cell."
+    assert lines[2] == ("  datasets!E2: error required: Description (notes) is required: "
+                        "fill in this cell.")
     assert len(lines) == 2 + 5 + 2  # five problems, then where the report and JSON are
     assert lines[-2:] == [f"Report: {tmp_path / 'r.xlsx'}", f"JSON: {data}"]
     written = json.loads(data.read_text())
@@ -102,3 +103,49 @@ def test_cannot_run_exits_2_with_one_line(valid: Path, args: list[str], message:
     assert out.stderr == message.format(dir=folder) + "\n"
     assert out.stdout == ""
     assert VALID.read_bytes() == valid.read_bytes()
+
+
+ORGS = [{"id": f"00000000-0000-0000-0000-00000000000{i}", "name": name, "title": title}
+        for i, (name, title) in enumerate([("devcat-ministry", "Dev Catalogue Ministry"),
+                                           ("devcat-branch", "Dev Catalogue Branch"),
+                                           ("devcat-agency", "Dev Catalogue Agency")])]
+TOKEN = "secret-token-1234567890"
+
+
+def test_url_checks_against_the_site_and_never_shows_the_token(valid: Path) -> None:
+    from cli.fakeckan import fake_ckan
+
+    data = valid.with_name("out.json")
+    with fake_ckan(ORGS, TOKEN) as (url, seen):
+        out = run_cli("check", valid, "--url", url, "--json", data,
+                      env={"CKAN_API_TOKEN": TOKEN})
+    assert (out.returncode, out.stderr) == (0, "")
+    assert {"scheming_dataset_schema_show", "license_list",
+            "organization_list_for_user"} <= set(seen)
+    report = valid.with_name("datasets-report.xlsx")
+    summary = load_workbook(report)["summary"]
+    assert [summary["A5"].value, summary["B5"].value] == ["Checked against", url]
+    for text in (out.stdout, data.read_text()):
+        assert TOKEN not in text
+    assert TOKEN.encode() not in report.read_bytes()
+
+
+def test_url_without_a_token_says_why_every_organization_is_refused(valid: Path) -> None:
+    from cli.fakeckan import fake_ckan
+
+    data = valid.with_name("out.json")
+    with fake_ckan(ORGS[:2], TOKEN) as (url, _):
+        out = run_cli("check", valid, "--url", url, "--no-report", "--json", data)
+    assert out.returncode == 1
+    assert out.stderr == (
+        "Note: CKAN_API_TOKEN is not set, so organizations were checked as an anonymous "
+        "user, who may create datasets in none of them.\n")
+    lines = out.stdout.splitlines()
+    assert lines[0] == "Checked 63 rows: 22 with errors; 22 errors, 0 warnings."
+    messages = {p["message"] for p in json.loads(data.read_text())["problems"]}
+    assert messages == {
+        f"The organization '{title}' exists on {url}, but your API token may not create "
+        "datasets in it: ask its admin to make you an editor."
+        for title in ("Dev Catalogue Ministry", "Dev Catalogue Branch")
+    } | {f"There is no organization 'devcat-agency' on {url}. Use the organization's name "
+         "or title as shown on the site."}
