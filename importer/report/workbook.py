@@ -34,14 +34,13 @@ from importer.report.source import Row, SourceSheet, source_sheets
 from importer.report.summary import RowKey, Summary, row_counts, row_key, status_text, summarise
 from importer.report.xlsx import (
     BOLD,
-    LINK,
     PLAIN,
     SheetWriter,
     XlsxStream,
     cell_xml,
+    formula_xml,
     letter,
     style,
-    xml_text,
 )
 from importer.schema.columns import DATASETS_SHEET, RESOURCES_SHEET
 
@@ -328,12 +327,6 @@ class _ReportWriter:
         for number, cells in enumerate(rows, start=1):
             if cells:
                 ws.row(number, cells)
-
-
-def formula_xml(ref: str, formula: str, cached: str) -> str:
-    """A formula cell with its cached text (shown before any recalculation)."""
-    return (f'<c r="{ref}" s="{LINK}" t="str"><f>{xml_text(formula.removeprefix("="))}</f>'
-            f"<v>{xml_text(cached)}</v></c>")
 
 
 def _table(start: int, heading: str, headers: Sequence[str],
