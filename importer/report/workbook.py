@@ -53,7 +53,7 @@ ERRORS_HEADERS = (
     "Sheet", "Cell", "Row", "Column", "Header", "Field", "Value", "Code", "Severity",
     "Message",
 )
-ERRORS_WIDTHS = (12, 10, 6, 8, 24, 24, 28, 20, 9, 100)
+ERRORS_WIDTHS = (12, 10, 7, 9, 24, 24, 28, 22, 9, 100)
 SUMMARY_WIDTHS = (34, 14, 16, 10, 12, 11, 100)
 STATUS_WIDTH = 16
 WIDTH_SAMPLE = 30  # rows under the header read ahead to size the columns

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
-from importer.report.cells import MAX_CELL_CHARS, quote_sheet
+from importer.report.cells import MAX_CELL_CHARS, display, quote_sheet
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -105,7 +105,7 @@ def cell_xml(ref: str, value: Any, s: int = PLAIN) -> str:
     if isinstance(value, dt.date):
         serial = (dt.datetime.combine(value, dt.time()) - _EPOCH).days
         return f'<c r="{ref}" s="{_with_num(s, "date")}"><v>{serial}</v></c>'
-    return cell_xml(ref, str(value), s)
+    return cell_xml(ref, display(value), s)
 
 
 def formula_xml(ref: str, formula: str, cached: str) -> str:

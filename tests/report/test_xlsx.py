@@ -31,6 +31,8 @@ from importer.report.xlsx import XlsxStream, cell_xml, column_letter, formula_xm
         (dt.date(2024, 1, 15), dt.datetime(2024, 1, 15), "d"),
         (dt.datetime(2024, 1, 15, 9, 30), dt.datetime(2024, 1, 15, 9, 30), "d"),
         (dt.time(9, 30), "09:30:00", "s"),
+        (["school_year", "district"], '["school_year", "district"]', "s"),
+        ({"fields": []}, '{"fields": []}', "s"),
     ],
     ids=lambda v: repr(v)[:20],
 )
