@@ -149,3 +149,20 @@ def test_url_without_a_token_says_why_every_organization_is_refused(valid: Path)
         for title in ("Dev Catalogue Ministry", "Dev Catalogue Branch")
     } | {f"There is no organization 'devcat-agency' on {url}. Use the organization's name "
          "or title as shown on the site."}
+
+
+def test_warnings_only_exit_0(tmp_path: Path) -> None:
+    book = load_workbook(VALID)
+    sheet = book["datasets"]
+    sheet.cell(1, sheet.max_column + 1, "internal_notes")
+    sheet.cell(2, sheet.max_column, "ask Sam")
+    path = tmp_path / "warned.xlsx"
+    book.save(path)
+    out = run_cli("check", path, "--no-report")
+    assert (out.returncode, out.stderr) == (0, "")
+    assert out.stdout.splitlines()[:3] == [
+        "Checked 63 rows: no errors (1 warning).",
+        "Most common problems:",
+        "  datasets!AQ1: warning unknown-column: 'internal_notes' is not a dataset field of "
+        "this catalogue, so the values in column AQ are not read.",
+    ]
