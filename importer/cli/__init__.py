@@ -45,6 +45,14 @@ def main(argv: list[str] | None = None) -> None:
     # Commands return their exit code (``ctx.exit(n)`` is returned as ``n`` too).
     sys.exit(code if isinstance(code, int) else 0)
 
+from importer.cli.template import template_command  # noqa: E402
+
+cli.add_command(template_command)
+
+from importer.devcat.cli import dev_catalogue  # noqa: E402
+
+cli.add_command(dev_catalogue)
+
 from importer.cli.check import check_command  # noqa: E402
 
 cli.add_command(check_command)

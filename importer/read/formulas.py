@@ -14,7 +14,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 
 _CHUNK = 1024 * 1024
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -38,7 +38,7 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     try:
         book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError):
+    except (KeyError, ElementTree.ParseError, DefusedXmlException):
         return {}
     targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("p:Relationship", _NS)}
     out = {}

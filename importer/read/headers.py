@@ -65,18 +65,37 @@ def find_header(
     sheet: str, first_rows: Sequence[Sequence[object]], layout: Layout, scope: Scope,
     hint: int | None = None,
 ) -> HeaderScan:
-    """Pick the header row among ``first_rows`` (1-based row ``i + 1``). ``hint`` is the
-    meta sheet's ``header_rows``: the number of rows above the data; the header is the
-    best-matching of those rows."""
+    """Pick the header row among ``first_rows`` (1-based row ``i + 1``): among the first
+    :data:`SCAN_ROWS` non-blank rows, the first one where most cells name known columns.
+    ``hint`` is the meta sheet's ``header_rows`` (the number of rows above the data): the
+    header is looked for in those rows first, then as usual if someone inserted rows."""
     rows = [_texts(r) for r in first_rows]
-    scan_rows = SCAN_ROWS
     if hint is not None and 1 <= hint <= len(rows):
-        scan_rows = hint
+        best = _best(sheet, rows[:hint], layout, scope)
+        if best is not None:
+            return HeaderScan(best + 1, rows[best], data_start=hint + 1)
+    best = _best(sheet, rows, layout, scope)
+    if best is None:
+        if not any(any(t for t in r) for r in rows):
+            raise WorkbookError(f"sheet {sheet!r} is empty")
+        raise WorkbookError(
+            f"sheet {sheet!r} has no recognisable column headers in its first {SCAN_ROWS} "
+            "non-blank rows (expected names such as title, name, owner_org, or their labels)"
+        )
+    return HeaderScan(best + 1, rows[best])
+
+
+def _best(sheet: str, rows: Sequence[list[str | None]], layout: Layout, scope: Scope
+          ) -> int | None:
     best: tuple[int, int] | None = None  # (matches, index)
-    for i, texts in enumerate(rows[:scan_rows]):
+    seen = 0
+    for i, texts in enumerate(rows):
         filled = [t for t in texts if t]
         if not filled:
             continue
+        seen += 1
+        if seen > SCAN_ROWS:
+            break
         if len(filled) > MAX_COLUMNS:
             raise WorkbookError(
                 f"sheet {sheet!r} has {len(filled)} header cells in row {i + 1}; a catalogue "
@@ -87,14 +106,7 @@ def find_header(
             best = (hits, i)
             if hits == len(filled):
                 break
-    if best is None:
-        if not any(any(t for t in r) for r in rows):
-            raise WorkbookError(f"sheet {sheet!r} is empty")
-        raise WorkbookError(
-            f"sheet {sheet!r} has no recognisable column headers in its first {SCAN_ROWS} rows "
-            "(expected names such as title, name, owner_org, or their labels)"
-        )
-    return HeaderScan(best[1] + 1, rows[best[1]], data_start=(hint or 0) + 1)
+    return None if best is None else best[1]
 
 
 def _known(layout: Layout, scope: Scope, text: str) -> bool:
@@ -184,6 +196,15 @@ def sheet_info(
 
 def _unknown(sheet: str, scope: Scope, row: int, letter: str, text: str,
              layout: Layout) -> Problem:
+    fields = layout.schema.dataset_fields if scope is Scope.DATASET else \
+        layout.schema.resource_fields
+    system = [f for f in fields if f.system and normalise_header(f.name) == normalise_header(text)]
+    if system:
+        return Problem(
+            "unknown-column",
+            f"{text!r} is filled in by the catalogue itself, so the values in column {letter} "
+            "are not read or sent.",
+            Severity.WARNING, sheet, row, letter, text, None, text)
     names = {normalise_header(c.label): c.label for c in layout.columns(scope)}
     names |= {normalise_header(c.header): c.header for c in layout.columns(scope)}
     close = difflib.get_close_matches(normalise_header(text), list(names), n=1, cutoff=0.75)

@@ -52,7 +52,7 @@ class Row:
 
     sheet: SheetInfo
     number: int
-    values: list[str | None]
+    values: tuple[str | None, ...]
 
     def cell(self, position: int) -> CellRef:
         """The cell at ``position``, with its value."""

@@ -30,6 +30,8 @@ from importer.schema.columns import DATASETS_SHEET, RESOURCES_SHEET, Scope
 META_SHEET = "meta"
 TOOL = "bcdc-importer"
 _INTERN_MAX = 40
+#: at most this many rows (blank ones included) are searched for the header row.
+_MAX_LEAD = 1000
 
 
 def read_workbook(path: Path, layout: Layout) -> ReadResult:
@@ -168,9 +170,11 @@ def _read_sheet(result: ReadResult, raw: RawSheet, scope: Scope, hint: int | Non
                 allow_empty: bool = False, formulas: bool = True) -> None:
     rows = raw.rows
     first: list[tuple[int, list[Any]]] = []
-    for item in rows:
+    filled = 0
+    for item in rows:  # up to SCAN_ROWS non-blank rows (leading blank rows are skipped)
         first.append(item)
-        if len(first) >= max(SCAN_ROWS, hint or 0):
+        filled += any(v not in ("", None) for v in item[1])
+        if (filled >= SCAN_ROWS and len(first) >= (hint or 0)) or len(first) >= _MAX_LEAD:
             break
     if allow_empty and not any(any(v not in ("", None) for v in r) for _, r in first):
         return
@@ -241,7 +245,7 @@ def _collect(info: SheetInfo, rows: Iterator[tuple[int, list[Any]]], out: list[R
         if last < 0:
             continue
         del values[last + 1:]
-        out.append(Row(info, number, values))
+        out.append(Row(info, number, tuple(values)))
 
 
 def _headerless(info: SheetInfo, row: int, position: int) -> Problem:

@@ -12,6 +12,7 @@ import zipfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import IO
 
 from importer.errors import WorkbookError
 
@@ -27,9 +28,11 @@ MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 #: deflate rarely beats ~40:1 on worksheet XML; bombs are 1000:1 and more.
 MAX_RATIO = 200
 RATIO_APPLIES_ABOVE = 4 * 1024 * 1024
-#: how far into each XML part to look for a DTD (it can only be in the prolog).
-DTD_SCAN_BYTES = 4096
+#: a DTD can only be in the prolog (before the first element); a longer prolog is refused.
+MAX_PROLOG_BYTES = 1024 * 1024
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+_ELEMENT = re.compile(rb"<[A-Za-z_]")
 SAVE_AS = "open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook)"
 
 
@@ -98,9 +101,9 @@ def check_zip(path: Path) -> None:
                 )
             _check_sizes(path, infos)
             for info in infos:
-                if info.filename.endswith((".xml", ".rels")) and info.file_size:
+                if info.filename.endswith((".xml", ".rels", ".vml")) and info.file_size:
                     with zf.open(info) as fh:
-                        if _DTD.search(fh.read(DTD_SCAN_BYTES)):
+                        if _prolog_has_dtd(fh):
                             raise WorkbookError(
                                 f"{path.name} contains an XML document type declaration in "
                                 f"{info.filename}, which Excel never writes; refusing it as "
@@ -113,6 +116,26 @@ def check_zip(path: Path) -> None:
         ) from None
     except (zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as err:
         raise WorkbookError(f"{path.name} cannot be read: {type(err).__name__}") from None
+
+
+def _prolog_has_dtd(fh: IO[bytes]) -> bool:
+    """Whether the XML prolog (comments aside) declares a DTD or entities; a prolog over
+    :data:`MAX_PROLOG_BYTES` counts as one (Excel writes a one-line prolog)."""
+    buf = b""
+    while len(buf) < MAX_PROLOG_BYTES:
+        chunk = fh.read(64 * 1024)
+        buf += chunk
+        text = _COMMENT.sub(b"", buf)
+        open_comment = text.find(b"<!--")
+        head = text if open_comment < 0 else text[:open_comment]
+        if _DTD.search(head):
+            return True
+        element = _ELEMENT.search(head)
+        if element is not None:
+            return False
+        if not chunk:
+            return False
+    return True
 
 
 def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:

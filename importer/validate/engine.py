@@ -90,8 +90,8 @@ class _Context:
         self.layout = layout
         self.profile = layout.profile
         self.mode = mode
-        _LABELS.update({(c.scope.value, c.path): c.label for c in layout.dataset_columns})
-        _LABELS.update({(c.scope.value, c.path): c.label for c in layout.resource_columns})
+        self.labels = {(c.scope.value, c.path): c.label
+                       for c in (*layout.dataset_columns, *layout.resource_columns)}
 
     # -- JSON Schema ---------------------------------------------------------------
 
@@ -113,7 +113,7 @@ class _Context:
             done.add((*v.path, name))
             path = _join((*v.path, name))
             f = _field_at(fields, (*v.path, name))
-            label = _label(rec, path, f)
+            label = _label(self.labels, rec, path, f)
             if v.in_condition and f is not None and f.condition is not None:
                 code = "conditional-required"
                 msg = (f"{label} is required when {_cond_label(fields, f)} is "
@@ -126,7 +126,7 @@ class _Context:
     def _violation(self, rec: Record, v: SchemaViolation, fields: dict[str, Field]) -> Problem:
         path = _join(v.path)
         f = _field_at(fields, v.path)
-        label = _label(rec, path, f)
+        label = _label(self.labels, rec, path, f)
         value = v.instance
         kind = v.validator
         if kind == "enum" and f is not None and f.choices:
@@ -211,7 +211,7 @@ class _Context:
             f = fields.get(key)
             if f is not None and f.required and not f.conditionally_required:
                 out.append(_at(rec, key, "cannot-clear",
-                               f"{_label(rec, key, f)} is required, so it cannot be "
+                               f"{_label(self.labels, rec, key, f)} is required, so it cannot be "
                                "emptied with <clear>; write a value or leave the cell blank "
                                "to keep the current one.", None))
 
@@ -295,15 +295,12 @@ def _at(rec: Record, path: str, code: str, message: str, value: Any,
     return Problem(code, message, severity, rec.sheet, rec.row, None, None, path, value)
 
 
-_LABELS: dict[tuple[str, str], str] = {}
-
-
-def _label(rec: Record, path: str, f: Field | None) -> str:
+def _label(labels: dict[tuple[str, str], str], rec: Record, path: str, f: Field | None) -> str:
     """What the person sees: the column's label, with its header when that differs
     (``Description (notes)``)."""
     scope = "resource" if isinstance(rec, ResourceRecord) else "dataset"
-    label = _LABELS.get((scope, path)) or (f.label if f is not None else path)
-    cell = rec.locate(path)
+    label = labels.get((scope, path)) or (f.label if f is not None else path)
+    cell = _locate(rec, path)
     header = cell.header if cell is not None else ""
     if header and normalise_header(header) != normalise_header(label):
         return f"{label} ({header})"

@@ -241,10 +241,15 @@ class Checker:
                        for k, v in props.items()}
         self._plain = frozenset(k for k, v in props.items() if v == {"type": "string"})
         self._memo: dict[tuple[str, str], list[SchemaViolation]] = {}
+        self.reset()
 
     def reset(self) -> None:
         """Forget memoised results (called at the start of each ``validate``)."""
         self._memo.clear()
+        self._lookups: dict[str, int] = {}
+        self._hits: dict[str, int] = {}
+        self._unique: set[str] = set()
+        self._decided: set[str] = set()
 
     def errors(self, instance: dict[str, Any]) -> list[SchemaViolation]:
         out = [_violation(e, ()) for e in self._top.iter_errors(instance)]
@@ -255,11 +260,16 @@ class Checker:
         memo = self._memo
         plain = self._plain
         props = self._props
+        unique = self._unique
+        decided = self._decided
         for key, value in instance.items():
             if key in plain and value.__class__ is str:
                 continue
             validator = props.get(key)
             if validator is None:
+                continue
+            if key in unique:
+                out.extend(_violation(e, (key,)) for e in validator.iter_errors(value))
                 continue
             mkey = (key, value if value.__class__ is str else repr(value))
             found = memo.get(mkey)
@@ -268,9 +278,27 @@ class Checker:
                 if len(memo) >= self._MEMO_CAP:
                     memo.clear()
                 memo[mkey] = found
+                if key not in decided:
+                    self._count(key, hit=False)
+            elif key not in decided:
+                self._count(key, hit=True)
             if found:
                 out.extend(found)
         return out
+
+    def _count(self, key: str, hit: bool) -> None:
+        """Stop memoising a property whose values are nearly all different (titles, URLs):
+        the memo would only hold memory."""
+        n = self._lookups[key] = self._lookups.get(key, 0) + 1
+        if hit:
+            self._hits[key] = self._hits.get(key, 0) + 1
+        if n >= _MEMO_PROBE:
+            self._decided.add(key)
+            if self._hits.get(key, 0) * 10 < n:
+                self._unique.add(key)
+
+
+_MEMO_PROBE = 1000
 
 
 def _violation(error: Any, prefix: tuple[str, ...], in_condition: bool = False

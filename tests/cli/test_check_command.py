@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from cli.clirun import run_cli
+from tests.cli.clirun import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID = ROOT / "samples" / "datasets.xlsx"
@@ -91,8 +91,7 @@ def test_an_earlier_json_report_is_replaced(valid: Path) -> None:
         (["{dir}/nothing.xlsx"], "Error: {dir}/nothing.xlsx: no such file"),
         (["{dir}"], "Error: {dir} is a directory, not a workbook"),
         (["{dir}/datasets.xlsx", "--url", "http://127.0.0.1:9"],
-         "Error: http://127.0.0.1:9 has no scheming schema for 'bcdc_dataset': cannot reach "
-         "http://127.0.0.1:9: ConnectionError"),
+         "Error: cannot reach http://127.0.0.1:9: ConnectionError"),
     ],
     ids=["report-is-input", "no-folder", "no-file", "directory", "site-unreachable"],
 )
@@ -113,7 +112,7 @@ TOKEN = "secret-token-1234567890"
 
 
 def test_url_checks_against_the_site_and_never_shows_the_token(valid: Path) -> None:
-    from cli.fakeckan import fake_ckan
+    from tests.cli.fakeckan import fake_ckan
 
     data = valid.with_name("out.json")
     with fake_ckan(ORGS, TOKEN) as (url, seen):
@@ -131,7 +130,7 @@ def test_url_checks_against_the_site_and_never_shows_the_token(valid: Path) -> N
 
 
 def test_url_without_a_token_says_why_every_organization_is_refused(valid: Path) -> None:
-    from cli.fakeckan import fake_ckan
+    from tests.cli.fakeckan import fake_ckan
 
     data = valid.with_name("out.json")
     with fake_ckan(ORGS[:2], TOKEN) as (url, _):

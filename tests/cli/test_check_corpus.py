@@ -8,11 +8,11 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import corpus_files as corpus
 import pytest
 from openpyxl import load_workbook
 
-from cli.clirun import run_cli
+import tests.corpus_files as corpus
+from tests.cli.clirun import run_cli
 
 SAVE_AS = "open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook)"
 

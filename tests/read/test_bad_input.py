@@ -126,6 +126,19 @@ def entity_bomb(tmp: Path) -> Path:
     return _zip(tmp / "lol.xlsx", parts)
 
 
+def entity_bomb_after_padding(tmp: Path) -> Path:
+    """The DTD hidden after 20 KB of comment (and a comment holding a fake element)."""
+    data = _valid(tmp / "ok.xlsx")
+    with zipfile.ZipFile(data) as zin:
+        parts = {i.filename: zin.read(i.filename) for i in zin.infolist()}
+    pad = "<!-- <a> " + "x" * 20_000 + " -->"
+    parts["xl/workbook.xml"] = (
+        f'<?xml version="1.0"?>{pad}<!DOCTYPE w [<!ENTITY a "aaaa">]>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        "&a;</workbook>").encode()
+    return _zip(tmp / "padded.xlsx", parts)
+
+
 def meta_other_type(tmp: Path) -> Path:
     return write_xlsx(tmp / "other.xlsx", [valid_dataset()], [],
                       meta=meta_for(schema_type="harvest_dataset"))
@@ -168,6 +181,8 @@ def ten_thousand_columns(tmp: Path) -> Path:
         (empty_datasets_sheet, "sheet 'datasets' is empty"),
         (zip_bomb, "refusing it as a possible zip bomb"),
         (entity_bomb, "refusing it as unsafe (possible XML entity bomb)"),
+        (entity_bomb_after_padding, "contains an XML document type declaration in "
+                                    "xl/workbook.xml"),
         (meta_other_type, "was made for dataset type 'harvest_dataset', but this check uses "
                           "the 'bcdc_dataset' schema"),
         (meta_unknown_layout, "'data_owners', which the 'bcdc_dataset' schema does not have"),

@@ -72,7 +72,7 @@ def test_formula_without_cached_value_is_a_located_warning(tmp_path: Path) -> No
     (problem,) = [p for p in result.problems if p.code == "formula-no-value"]
     assert (problem.sheet, problem.cell, problem.header, problem.severity.value) == (
         "datasets", "B2", "name", "warning")
-    assert result.datasets[0].values == ["Roads"]
+    assert result.datasets[0].values == ("Roads",)
 
 
 @pytest.mark.parametrize(
@@ -89,7 +89,7 @@ def test_csv_encodings(tmp_path: Path, data: bytes, encoding: str) -> None:
     path = tmp_path / "datasets.csv"
     path.write_bytes(data)
     result = read_workbook(path, LAYOUT)
-    assert [r.values for r in result.datasets] == [["Caf\u00e9 Roads", "cafe-roads"]], encoding
+    assert [r.values for r in result.datasets] == [("Caf\u00e9 Roads", "cafe-roads")], encoding
     assert result.sheets[Scope.DATASET].headers == ("title", "name")
     assert result.resources == [] and result.meta == {}
 
@@ -97,7 +97,7 @@ def test_csv_encodings(tmp_path: Path, data: bytes, encoding: str) -> None:
 def test_csv_euro_sign_in_cp1252(tmp_path: Path) -> None:
     path = tmp_path / "datasets.csv"
     path.write_bytes("title\nCost \u20ac\n".encode("cp1252"))
-    assert read_workbook(path, LAYOUT).datasets[0].values == ["Cost \u20ac"]
+    assert read_workbook(path, LAYOUT).datasets[0].values == ("Cost \u20ac",)
 
 
 def test_xlsm_is_read(tmp_path: Path) -> None:
@@ -106,7 +106,7 @@ def test_xlsm_is_read(tmp_path: Path) -> None:
     wb.active.append(["title"])
     wb.active.append(["Macro book"])
     wb.save(tmp_path / "w.xlsm")
-    assert read_workbook(tmp_path / "w.xlsm", LAYOUT).datasets[0].values == ["Macro book"]
+    assert read_workbook(tmp_path / "w.xlsm", LAYOUT).datasets[0].values == ("Macro book",)
 
 
 def test_meta_is_read_from_the_hidden_sheet(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ def test_header_variants_name_the_same_column(tmp_path: Path, header: str) -> No
     result = read_workbook(path, LAYOUT)
     info = result.sheets[Scope.DATASET]
     assert info.columns[1] is not None and info.columns[1].path == "contacts[1].email"
-    assert result.datasets[0].values == ["T", "a@b.ca"]
+    assert result.datasets[0].values == ("T", "a@b.ca")
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_meta_header_rows_says_where_data_starts(tmp_path: Path) -> None:
         ms.append([k, v])
     wb.save(tmp_path / "w.xlsx")
     result = read_workbook(tmp_path / "w.xlsx", LAYOUT)
-    assert [(r.number, r.values) for r in result.datasets] == [(3, ["Roads", "roads"])]
+    assert [(r.number, r.values) for r in result.datasets] == [(3, ("Roads", "roads"))]
 
 
 def test_unknown_column_is_a_warning_with_a_suggestion(tmp_path: Path) -> None:
@@ -164,7 +164,7 @@ def test_blank_rows_are_ignored_and_numbers_kept(tmp_path: Path) -> None:
     ws.append(["B"])
     wb.save(tmp_path / "w.xlsx")
     result = read_workbook(tmp_path / "w.xlsx", LAYOUT)
-    assert [(r.number, r.values) for r in result.datasets] == [(2, ["A"]), (5, ["B"])]
+    assert [(r.number, r.values) for r in result.datasets] == [(2, ("A",)), (5, ("B",))]
 
 
 @pytest.mark.parametrize(("n", "letter"), [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"),
@@ -177,3 +177,36 @@ def test_no_recognisable_header_is_a_workbook_error(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "w.xlsx", [{"foo": 1}], dataset_headers=["foo", "bar"])
     with pytest.raises(WorkbookError, match="no recognisable column headers"):
         read_workbook(path, LAYOUT)
+
+
+def test_rows_inserted_above_a_template_header_are_tolerated(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "w.xlsx", [valid_dataset()], [],
+                      meta=meta_for(), above=[["Upload for March"]])
+    result = read_workbook(path, LAYOUT)
+    assert result.header_row["datasets"] == 2
+    assert [r.number for r in result.datasets] == [3]
+
+
+def test_resources_after_many_blank_rows_are_read(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "datasets"
+    ws.append(["title", "name"])
+    ws.append(["A", "a"])
+    rs = wb.create_sheet("resources")
+    for _ in range(15):
+        rs.append([None])
+    rs.append(["dataset_name", "name"])
+    rs.append(["a", "CSV"])
+    wb.save(tmp_path / "w.xlsx")
+    result = read_workbook(tmp_path / "w.xlsx", LAYOUT)
+    assert result.header_row == {"datasets": 1, "resources": 16}
+    assert [(r.number, r.values) for r in result.resources] == [(17, ("a", "CSV"))]
+
+
+def test_system_field_column_says_the_catalogue_fills_it(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "w.xlsx", [{"title": "A", "record_create_date": "2024-01-01"}],
+                      dataset_headers=["title", "record_create_date"])
+    (p,) = [p for p in read_workbook(path, LAYOUT).problems if p.code == "unknown-column"]
+    assert p.message == ("'record_create_date' is filled in by the catalogue itself, so the "
+                         "values in column B are not read or sent.")

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from reportdump import dump_report
 
 from importer.problems import Problem, Severity
 from importer.report import ExtraColumn, write_report_workbook
+from tests.reportdump import dump_report
 
 W = Severity.WARNING
 

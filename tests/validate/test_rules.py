@@ -249,3 +249,20 @@ def test_slugify(title: str, slug: str) -> None:
                                            ("01/02/2024", None), ("soon", None)])
 def test_suggest_date(text: str, iso: str | None) -> None:
     assert suggest_date(text) == iso
+
+
+def test_multi_select_item_not_a_choice(tmp_path: Path) -> None:
+    res = [valid_resource(bcdc_type="geographic", spatial_datatype="SDO_GEOMETRY",
+                          projection_name="epsg3005",
+                          iso_topic_category="environment, inland water")]
+    (p,) = _problems(tmp_path, [valid_dataset()], res)
+    assert (p.code, p.sheet, p.cell, p.field, p.value) == (
+        "not-a-choice", "resources", "AB2", "iso_topic_category[2]", "inland water")
+    assert p.message.startswith("'inland water' is not an allowed value for ISO Topic "
+                                "Category. Did you mean 'inlandWaters'?")
+
+
+def test_sub_column_messages_name_the_column(tmp_path: Path) -> None:
+    (p,) = _problems(tmp_path, [valid_dataset(contacts_1_role="boss")])
+    assert p.message.startswith("'boss' is not an allowed value for Contact 1 Role "
+                                "(contacts_1_role).")
