@@ -97,8 +97,10 @@ def write_report_workbook(
     """
     headers = dict(header_rows or {})
     if sheets is None:
-        wanted = {p.sheet for p in problems if p.sheet} | set(headers)
+        wanted = {p.sheet for p in problems if p.sheet and p.row} | set(headers)
         sheets = source_sheets(source, lambda name: _copy_sheet(name, wanted))
+    # the report's own sheets keep their names (sheet names are unique ignoring case)
+    sheets = [s for s in sheets if s.name.lower() not in (SUMMARY_SHEET, ERRORS_SHEET)]
     if not out.parent.is_dir():
         raise OutputError(f"cannot write the report {out}: no such folder {out.parent}")
     # Written beside the target then renamed: an interrupted run leaves no half report.
@@ -132,6 +134,7 @@ def write_report_workbook(
 
 
 def _copy_sheet(name: str, wanted: set[str]) -> bool:
+    """The datasets and resources sheets, and any other sheet a problem points into."""
     return name in wanted or name.strip().lower() in (DATASETS_SHEET, RESOURCES_SHEET)
 
 

@@ -351,3 +351,21 @@ def test_columns_are_sized_from_the_header_and_first_rows(source: Path, tmp_path
     dims = load_workbook(out)["datasets"].column_dimensions
     # status; title ("Wells", "Roads" -> header "title" 5 + 2 -> min 8); notes 17 + 2
     assert [dims["A"].width, dims["B"].width, dims["E"].width] == [16, 8, 19]
+
+
+def test_only_the_data_sheets_and_located_problem_sheets_are_copied(tmp_path: Path) -> None:
+    source = make_source(tmp_path / "in.xlsx", {
+        "datasets": DATASETS, "instructions": [["Fill one row per dataset"]],
+        "meta": [["tool", "bcdc-importer"]], "Errors": [["my own notes"]],
+        "lists": [["PUBLIC"]],
+    })
+    problems = [
+        p("schema-changed", "meta", None, None, W),  # about the sheet, no row: not copied
+        p("x", "lists", 1, "A"),                     # located: copied so the cell is shown
+        p("y", "Errors", 1, "A"),                    # clashes with the report's own sheet
+    ]
+    out = tmp_path / "r.xlsx"
+    write_report_workbook(source, problems, out)
+    assert load_workbook(out).sheetnames == ["summary", "errors", "datasets", "lists"]
+    errors = load_workbook(out)["errors"]
+    assert [errors["A2"].value, errors["B2"].value] == ["Errors", "A1"]  # not copied: no link
