@@ -165,3 +165,13 @@ def test_warnings_only_exit_0(tmp_path: Path) -> None:
         "  datasets!AQ1: warning unknown-column: 'internal_notes' is not a dataset field of "
         "this catalogue, so the values in column AQ are not read.",
     ]
+
+
+def test_every_option_is_documented() -> None:
+    from importer.cli.check import check_command
+
+    doc = (ROOT / "docs" / "check-report.md").read_text()
+    options = [opt for param in check_command.params for opt in param.opts
+               if opt.startswith("--")]
+    assert len(options) == 7
+    assert [opt for opt in options if f"`{opt}" not in doc] == []
