@@ -10,7 +10,7 @@ both alike:
 (a) the raw cell values alone, with the fastest reader available (python-calamine
     iterating every row of both sheets);
 (b) the full check as ``check`` does it: read, map, validate, write the report workbook;
-    with its phases (run_check, report) timed separately to show where time goes.
+    its phases (run_check, report) timed apart to show where time goes.
 
 Targets (issue 3): (b) / (a) <= 2; (b) < 10 s; peak memory on 100,000 rows < 300 MB,
 measured with ``/usr/bin/time -v python -m importer check big.xlsx``.

@@ -52,12 +52,15 @@ cli.add_command(template_command)
 from importer.devcat.cli import dev_catalogue  # noqa: E402
 
 cli.add_command(dev_catalogue)
+
 from importer.cli.check import check_command  # noqa: E402
 
 cli.add_command(check_command)
+
 from importer.cli.import_ import import_command  # noqa: E402
 
 cli.add_command(import_command)
+
 from importer.cli.demo import demo_command  # noqa: E402
 
 cli.add_command(demo_command)

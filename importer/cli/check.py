@@ -51,16 +51,20 @@ def check_command(file: Path, report: Path | None, no_report: bool, json_path: P
     outputs = Outputs(file, target, json_path, force)
     check_targets(outputs)  # refuse a bad output path before the (long) check
     resolver = None
+    token = os.environ.get(TOKEN_ENV) or None
     if url:
-        site = Site(url, os.environ.get(TOKEN_ENV) or None)
+        site = Site(url, token)
         layout = build_layout(load_from_site(site, dataset_type, url))
         resolver = SiteResolver(site)
     else:
         layout = _bundled_layout()
-    result = _run(file, layout, resolver)
     created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     facts = [("Checked against", url or "the bundled bcdc_dataset schema (offline)")]
+    result = _run(file, layout, resolver)
     summary = write_outputs(result, outputs, created=created, facts=facts)
+    if url and token is None:
+        click.echo(f"Note: {TOKEN_ENV} is not set, so organizations were checked as an "
+                   "anonymous user, who may create datasets in none of them.", err=True)
     text = io.StringIO()
     render_console_summary(result, text, report=target, json_path=json_path, summary=summary)
     click.echo(text.getvalue(), nl=False)

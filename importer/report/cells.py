@@ -9,6 +9,7 @@ spreadsheet program evaluates. The only formulas in a report are the links built
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 MAX_CELL_CHARS = 32_767
@@ -30,6 +31,11 @@ def display(value: Any) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, (list, dict)):  # a parsed JSON or list cell: show it as JSON again
+        try:
+            return json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError):
+            return str(value)
     return str(value)
 
 

@@ -113,8 +113,8 @@ def summarise(
         CommonProblem(sheet, column, code, items[0].severity, len(items), items[0])
         for (sheet, column, code), items in groups.items()
     ]
-    # Most frequent first; ties in reading order (the sort is stable).
-    common.sort(key=lambda c: -c.count)
+    # Most frequent first, errors before warnings; ties in reading order (stable sort).
+    common.sort(key=lambda c: (-c.count, c.severity is not Severity.ERROR))
     return Summary(
         rows_checked=rows_checked,
         rows_with_errors=rows_with_errors,

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
-from importer.report.cells import MAX_CELL_CHARS, quote_sheet
+from importer.report.cells import MAX_CELL_CHARS, display, quote_sheet
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -105,7 +105,14 @@ def cell_xml(ref: str, value: Any, s: int = PLAIN) -> str:
     if isinstance(value, dt.date):
         serial = (dt.datetime.combine(value, dt.time()) - _EPOCH).days
         return f'<c r="{ref}" s="{_with_num(s, "date")}"><v>{serial}</v></c>'
-    return cell_xml(ref, str(value), s)
+    return cell_xml(ref, display(value), s)
+
+
+def formula_xml(ref: str, formula: str, cached: str) -> str:
+    """A formula cell (link style) with its cached text, shown before any recalculation.
+    Only for formulas the report builds itself, never for user values."""
+    return (f'<c r="{ref}" s="{LINK}" t="str"><f>{xml_text(formula.removeprefix("="))}</f>'
+            f"<v>{xml_text(cached)}</v></c>")
 
 
 def _with_num(s: int, num: str) -> int:
@@ -228,11 +235,14 @@ class XlsxStream:
         tabs = [by_name[n] for n in tab_order] + [s for s in self._sheets
                                                   if s.name not in tab_order]
         z = self._zip
+        block = 1  # VML shape ids come in blocks of 1024, declared per drawing, never shared
         for sheet in self._sheets:
             if sheet.comments:
+                blocks = len(sheet.comments) // 1024 + 1
                 z.writestr(f"xl/comments{sheet.number}.xml", _comments_xml(sheet.comments))
                 z.writestr(f"xl/drawings/vmlDrawing{sheet.number}.vml",
-                           _vml_xml(sheet.comments, sheet.number))
+                           _vml_xml(sheet.comments, range(block, block + blocks)))
+                block += blocks
                 z.writestr(f"xl/worksheets/_rels/sheet{sheet.number}.xml.rels",
                            _sheet_rels(sheet.number))
         z.writestr("xl/styles.xml", _styles_xml())
@@ -266,14 +276,15 @@ def _comments_xml(comments: list[tuple[int, int, str]]) -> str:
             f"</authors><commentList>{items}</commentList></comments>")
 
 
-def _vml_xml(comments: list[tuple[int, int, str]], number: int) -> str:
-    """The legacy drawing Excel needs to show notes (one hidden text box per comment)."""
+def _vml_xml(comments: list[tuple[int, int, str]], blocks: range) -> str:
+    """The legacy drawing Excel needs to show notes (one hidden text box per comment).
+    Shape ids are ``1024 * block + n``, in the id blocks this drawing declares."""
     shapes = []
     for i, (r, c, text) in enumerate(comments):
         lines = sum(1 + len(line) // 50 for line in text.split("\n"))
         height = min(12 + 12 * lines, 300)
         shapes.append(
-            f'<v:shape id="_x0000_s{number * 1024 + i + 1}" type="#_x0000_t202" '
+            f'<v:shape id="_x0000_s{blocks[0] * 1024 + i + 1}" type="#_x0000_t202" '
             f'style="position:absolute;margin-left:60pt;margin-top:2pt;width:300pt;'
             f'height:{height}pt;z-index:{i + 1};visibility:hidden" fillcolor="#ffffe1" '
             'o:insetmode="auto"><v:fill color2="#ffffe1"/><v:shadow on="t" color="black" '
@@ -284,7 +295,8 @@ def _vml_xml(comments: list[tuple[int, int, str]], number: int) -> str:
             f"<x:Row>{r}</x:Row><x:Column>{c}</x:Column></x:ClientData></v:shape>")
     return ('<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:'
             'office:office" xmlns:x="urn:schemas-microsoft-com:office:excel"><o:shapelayout '
-            f'v:ext="edit"><o:idmap v:ext="edit" data="{number}"/></o:shapelayout><v:shapetype '
+            f'v:ext="edit"><o:idmap v:ext="edit" data="{",".join(map(str, blocks))}"/>'
+            '</o:shapelayout><v:shapetype '
             'id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,'
             'l21600,xe"><v:stroke joinstyle="miter"/><v:path gradientshapeok="t" '
             'o:connecttype="rect"/></v:shapetype>' + "".join(shapes) + "</xml>")

@@ -4,14 +4,15 @@ tests/corpus_files.py."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import corpus_files as corpus
 import pytest
 from openpyxl import load_workbook
 
-from cli.clirun import run_cli
+import tests.corpus_files as corpus
+from tests.cli.clirun import run_cli
 
 SAVE_AS = "open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook)"
 
@@ -42,6 +43,29 @@ UNUSABLE: list[tuple[Callable[[Path], Path], str]] = [
      "Error: entities.xlsx contains an XML document type declaration in "
      "xl/worksheets/sheet1.xml, which Excel never writes; refusing it as unsafe (possible "
      "XML entity bomb)"),
+]
+
+
+REAL = Path(__file__).resolve().parents[1] / "corpus"
+
+
+def _real(name: str) -> Callable[[Path], Path]:
+    """A committed file made by a real program (tests/corpus/README.md), copied to tmp."""
+    def make(tmp: Path) -> Path:
+        return Path(shutil.copy(REAL / name, tmp / name))
+
+    make.__name__ = name
+    return make
+
+
+UNUSABLE += [
+    (_real("libreoffice.xls"),
+     f"Error: libreoffice.xls is an old-style Excel 97-2003 (.xls) file: {SAVE_AS}"),
+    (_real("libreoffice.ods"),
+     f"Error: libreoffice.ods is an OpenDocument spreadsheet (.ods): {SAVE_AS}"),
+    (_real("encrypted-secret.xlsx"),
+     "Error: encrypted-secret.xlsx is password-protected (encrypted): remove the password in "
+     "Excel (File > Info > Protect Workbook > Encrypt with Password) and save it again"),
 ]
 
 

@@ -13,12 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reportdump import dump_report
-
-from cli.clirun import run_cli
 from importer.check import run_check
 from importer.report import report_to_json
 from importer.schema import build_layout, load_bundled
+from tests.cli.clirun import run_cli
+from tests.reportdump import dump_report
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"

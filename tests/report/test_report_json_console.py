@@ -102,6 +102,15 @@ def test_summary_top_is_ten_most_common() -> None:
     assert [c.count for c in s.top] == list(range(12, 2, -1))
 
 
+def test_errors_come_before_warnings_of_the_same_count() -> None:
+    problems = [
+        Problem("unknown-column", "w", Severity.WARNING, "datasets", 1, "AQ"),
+        Problem("required", "e", Severity.ERROR, "datasets", 2, "E"),
+    ]
+    assert [c.code for c in summarise(problems, rows_checked=1).top] == [
+        "required", "unknown-column"]
+
+
 def test_status_text() -> None:
     assert [status_text(0, 0), status_text(1, 0), status_text(2, 0), status_text(0, 1),
             status_text(1, 2)] == ["OK", "1 error", "2 errors", "1 warning",
