@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importer.errors import WorkbookError
 from importer.problems import Problem, Severity
 from importer.read.model import SheetInfo
-from importer.read.values import clean_text
+from importer.read.values import normalise
 from importer.schema import Column, Layout, build_layout, normalise_header
 from importer.schema.columns import DATASET_LINK, ID_HEADER, Role, Scope
 
@@ -52,13 +52,8 @@ def column_letter(position: int) -> str:
 
 
 def _texts(raw: Sequence[object]) -> list[str | None]:
-    out: list[str | None] = []
-    for value in raw:
-        if value is None or value == "":
-            out.append(None)
-        else:
-            out.append(clean_text(str(value)))
-    return out
+    """Header cells as text (a number typed as a header reads ``2024``, not ``2024.0``)."""
+    return [normalise(value, False) for value in raw]
 
 
 def find_header(

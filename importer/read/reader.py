@@ -259,10 +259,17 @@ def _headerless(info: SheetInfo, row: int, position: int) -> Problem:
 
 def _formula_problems(path: Path, info: SheetInfo) -> list[Problem]:
     out = []
-    for row, position in formulas_without_value(path, info.name):
+    for row, position, error in formulas_without_value(path, info.name):
         if row <= info.header_row:
             continue
         header = info.headers[position] if position < len(info.headers) else ""
+        if error is not None:
+            out.append(Problem(
+                "formula-error",
+                f"This cell shows the error {error}, so it reads as blank. Fix the formula "
+                "or type the value.",
+                Severity.WARNING, info.name, row, column_letter(position), header, None, error))
+            continue
         out.append(Problem(
             "formula-no-value",
             "This cell holds a formula whose result was never saved, so it reads as blank. "

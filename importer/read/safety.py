@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -109,12 +110,15 @@ def check_zip(path: Path) -> None:
                                 f"{info.filename}, which Excel never writes; refusing it as "
                                 "unsafe (possible XML entity bomb)"
                             )
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zlib.error):
         raise WorkbookError(
             f"{path.name} is damaged or incomplete (not a readable zip archive; was the "
             f"download or copy cut short?): {SAVE_AS}"
         ) from None
-    except (zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as err:
+    except RuntimeError:  # zipfile: "... is encrypted, password required"
+        raise WorkbookError(
+            f"{path.name} is password-protected (an encrypted zip): {SAVE_AS}") from None
+    except (zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as err:
         raise WorkbookError(f"{path.name} cannot be read: {type(err).__name__}") from None
 
 

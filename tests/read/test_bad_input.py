@@ -81,6 +81,19 @@ def ods_renamed(tmp: Path) -> Path:
     })
 
 
+def zip_encrypted(tmp: Path) -> Path:
+    """A workbook whose zip entries carry the "encrypted" flag (zip-level password)."""
+    data = bytearray(_valid(tmp / "ok.xlsx").read_bytes())
+    for sig, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = 0
+        while (start := data.find(sig, start)) >= 0:
+            data[start + flag_at] |= 0x01
+            start += 4
+    path = tmp / "zipcrypt.xlsx"
+    path.write_bytes(bytes(data))
+    return path
+
+
 def zip_not_excel(tmp: Path) -> Path:
     return _zip(tmp / "photos.xlsx", {"a.txt": b"hello"})
 
@@ -176,6 +189,7 @@ def ten_thousand_columns(tmp: Path) -> Path:
               "LibreOffice and save it as .xlsx"),
         (ods_renamed, "calc.xlsx is an OpenDocument spreadsheet (.ods)"),
         (zip_not_excel, "photos.xlsx is a zip archive but not an Excel workbook"),
+        (zip_encrypted, "zipcrypt.xlsx is password-protected (an encrypted zip)"),
         (empty_file, "empty.xlsx is empty (0 bytes)"),
         (empty_workbook, "new.xlsx has no 'datasets' sheet (its sheets: 'Sheet')"),
         (empty_datasets_sheet, "sheet 'datasets' is empty"),

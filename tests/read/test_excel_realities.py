@@ -83,6 +83,7 @@ def test_formula_without_cached_value_is_a_located_warning(tmp_path: Path) -> No
         ("title,name\r\nCaf\u00e9 Roads,cafe-roads\r\n".encode("cp1252"), "windows-1252"),
         ("title;name\nCaf\u00e9 Roads;cafe-roads\n".encode("cp1252"), "semicolons"),
         ("\ufefftitle,name\n\"Caf\u00e9 Roads\",cafe-roads\n\n".encode(), "quoted"),
+        ("title\tname\r\nCaf\u00e9 Roads\tcafe-roads\r\n".encode("utf-16"), "utf-16 tabs"),
     ],
 )
 def test_csv_encodings(tmp_path: Path, data: bytes, encoding: str) -> None:
@@ -117,3 +118,30 @@ def test_meta_is_read_from_the_hidden_sheet(tmp_path: Path) -> None:
     result = read_workbook(path, LAYOUT)
     assert result.meta == meta
     assert result.header_row == {"datasets": 1, "resources": 1}
+
+
+def test_error_value_is_a_located_warning(tmp_path: Path) -> None:
+    import zipfile
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "datasets"
+    ws.append(["title", "name"])
+    ws.append(["Roads", "=1/0"])
+    path = tmp_path / "w.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as zin:
+        parts = {i.filename: zin.read(i.filename) for i in zin.infolist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = xml.replace(
+        '<c r="B2"><f>1/0</f><v /></c>', '<c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+    ).encode()
+    with zipfile.ZipFile(path, "w") as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
+    result = read_workbook(path, LAYOUT)
+    (problem,) = [p for p in result.problems if p.code.startswith("formula")]
+    assert (problem.code, problem.cell, problem.value, problem.severity.value) == (
+        "formula-error", "B2", "#DIV/0!", "warning")
+    assert problem.message == ("This cell shows the error #DIV/0!, so it reads as blank. Fix "
+                               "the formula or type the value.")
