@@ -134,10 +134,9 @@ def object_schema(fields: tuple[Field, ...], profile: Profile, *, required: bool
         "properties": {package_key(f): property_schema(f, profile) for f in used},
     }
     if required:
+        # (contacts are not ``required`` in the schema; the no-contact rule checks them)
         names = [package_key(f) for f in used
                  if f.required and not f.conditionally_required]
-        if profile.contacts_field and profile.contacts_field in schema["properties"]:
-            pass  # contacts are checked by a rule with its own code (no-contact)
         schema["required"] = names
         for name in names:
             prop = schema["properties"][name]
