@@ -184,3 +184,7 @@ def test_bad_schema_files(tmp_path: Path, content: str, message: str) -> None:
 def test_missing_schema_file(tmp_path: Path) -> None:
     with pytest.raises(SchemaError, match="cannot read schema file"):
         load_file(tmp_path / "nope.yaml")
+
+
+def test_bundled_source_does_not_depend_on_install_path(schema) -> None:
+    assert schema.source == "bundled:bcdc_dataset.yaml"

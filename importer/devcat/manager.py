@@ -174,6 +174,7 @@ def up(home: Path | None = None, out: TextIO | None = None) -> UpResult:
             if saved and seed.seed_valid(saved, url):
                 site = dataclasses.replace(saved, url=url)
                 site.save(layout.seed_file)
+                seed.ensure_agency(url, site.sysadmin_token)
             else:
                 site = _reseed(layout, state, out)
         except BaseException:
@@ -190,7 +191,7 @@ def _reseed(layout: Layout, state: State, out: TextIO | None) -> Seed:
         _say(out, "saved tokens do not match this site's data: wiping it")
         _wipe(layout, state, out)
     result = seed.seed(layout, ckanenv.site_url(state))
-    _say(out, "seeded sysadmin, org admin, editor and two organizations")
+    _say(out, "seeded sysadmin, org admin, editor and three organizations")
     return result
 
 

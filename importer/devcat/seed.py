@@ -22,6 +22,8 @@ ADMIN = "devcat_admin"
 EDITOR = "devcat_editor"
 PARENT_ORG = ("devcat-ministry", "Dev Catalogue Ministry")
 CHILD_ORG = ("devcat-branch", "Dev Catalogue Branch")
+#: a third, independent organization: samples/datasets.xlsx spreads its records over three.
+AGENCY_ORG = ("devcat-agency", "Dev Catalogue Agency")
 
 
 @dataclass(frozen=True)
@@ -106,9 +108,22 @@ def seed(layout: Layout, url: str) -> Seed:
                 role="admin")
     _action(url, sys_token, "organization_member_create", id=child.id, username=EDITOR,
             role="editor")
+    ensure_agency(url, sys_token)
     result = Seed(url, sys_token, admin_token, editor_token, parent, child)
     result.save(layout.seed_file)
     return result
+
+
+def ensure_agency(url: str, sys_token: str) -> None:
+    """Create the third organization (org admin as its admin) if a site seeded before it
+    existed lacks it; a no-op otherwise, so ``up`` can call it every time."""
+    body = procs.http_json(f"{url}/api/3/action/organization_show?id={AGENCY_ORG[0]}",
+                           token=sys_token)
+    if isinstance(body, dict) and body.get("success"):
+        return
+    org = _make_org(url, sys_token, *AGENCY_ORG)
+    _action(url, sys_token, "organization_member_create", id=org.id, username=ADMIN,
+            role="admin")
 
 
 def seed_valid(result: Seed | None, url: str) -> bool:

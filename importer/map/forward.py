@@ -32,7 +32,7 @@ from importer.problems import Problem
 from importer.read.model import ReadResult, Row, RowCells, SheetInfo
 from importer.records import DatasetRecord, ResourceRecord
 from importer.schema import Column, Field, FieldKind, Layout, Profile
-from importer.schema.columns import Role
+from importer.schema.columns import Role, Scope
 
 TAGS_KEY = "tags"
 PRIVATE_KEY = "private"
@@ -323,49 +323,58 @@ def map_rows(read: ReadResult, layout: Layout, resolver: Resolver) -> MapResult:
 
 
 def _map_rows(read: ReadResult, layout: Layout, resolver: Resolver) -> MapResult:
-    from importer.schema.columns import Scope
-
     result = MapResult()
-    profile = layout.profile
-    dtype = layout.schema.dataset_type
-    by_link: dict[str, DatasetRecord] = {}
-    if read.datasets:
-        mapper = _RowMapper(_SheetPlan(read.datasets[0].sheet, profile), resolver,
-                            result.problems)
-        for row in read.datasets:
-            package: dict[str, Any] = {"type": dtype}
-            cells, cleared = mapper.map(row, package)
-            mapper.finish(cells)
-            rec = DatasetRecord(row.sheet.name, row.number, package, cells, cleared)
-            result.records.append(rec)
-            for key in ("name", ID_KEY):
-                link = package.get(key)
-                if isinstance(link, str):
-                    by_link.setdefault(link, rec)
+    by_link = _map_datasets(read, layout, resolver, result)
     if read.resources:
-        info = read.sheets[Scope.RESOURCE]
-        link_pos = next((i for i, c in enumerate(info.columns)
-                         if c is not None and c.role is Role.DATASET_LINK), None)
-        mapper = _RowMapper(_SheetPlan(info, profile), resolver, result.problems)
-        suggested = 0
-        for row in read.resources:
-            resource: dict[str, Any] = {}
-            cells, cleared = mapper.map(row, resource)
-            link = _value_at(row, link_pos)
-            rec_r = ResourceRecord(row.sheet.name, row.number, link or "", resource, cells,
-                                   cleared)
-            if link_pos is not None:
-                cells.put("dataset_name", link_pos)
-            mapper.finish(cells)
-            owner = by_link.get(link) if link else None
-            if owner is not None:
-                owner.resources.append(rec_r)
-                continue
-            result.orphans.append(rec_r)
-            result.problems.append(_orphan(row, link_pos, link, by_link,
-                                           suggest=suggested < _MAX_SUGGESTIONS))
-            suggested += 1
+        _map_resources(read, layout.profile, resolver, result, by_link)
     return result
+
+
+def _map_datasets(read: ReadResult, layout: Layout, resolver: Resolver,
+                  result: MapResult) -> dict[str, DatasetRecord]:
+    """Dataset rows -> records; returns the records by ``name`` and by ``id``, which
+    resource rows may name in ``dataset_name`` (the first row wins for duplicates)."""
+    by_link: dict[str, DatasetRecord] = {}
+    if not read.datasets:
+        return by_link
+    dtype = layout.schema.dataset_type
+    mapper = _RowMapper(_SheetPlan(read.datasets[0].sheet, layout.profile), resolver,
+                        result.problems)
+    for row in read.datasets:
+        package: dict[str, Any] = {"type": dtype}
+        cells, cleared = mapper.map(row, package)
+        mapper.finish(cells)
+        rec = DatasetRecord(row.sheet.name, row.number, package, cells, cleared)
+        result.records.append(rec)
+        for key in ("name", ID_KEY):
+            link = package.get(key)
+            if isinstance(link, str):
+                by_link.setdefault(link, rec)
+    return by_link
+
+
+def _map_resources(read: ReadResult, profile: Profile, resolver: Resolver,
+                   result: MapResult, by_link: dict[str, DatasetRecord]) -> None:
+    """Resource rows -> records under their dataset, or orphans (with a problem each)."""
+    info = read.sheets[Scope.RESOURCE]
+    link_pos = next((i for i, c in enumerate(info.columns)
+                     if c is not None and c.role is Role.DATASET_LINK), None)
+    mapper = _RowMapper(_SheetPlan(info, profile), resolver, result.problems)
+    for row in read.resources:
+        resource: dict[str, Any] = {}
+        cells, cleared = mapper.map(row, resource)
+        link = _value_at(row, link_pos)
+        rec = ResourceRecord(row.sheet.name, row.number, link or "", resource, cells, cleared)
+        if link_pos is not None:
+            cells.put("dataset_name", link_pos)
+        mapper.finish(cells)
+        owner = by_link.get(link) if link else None
+        if owner is not None:
+            owner.resources.append(rec)
+            continue
+        result.problems.append(_orphan(row, link_pos, link, by_link,
+                                       suggest=len(result.orphans) < _MAX_SUGGESTIONS))
+        result.orphans.append(rec)
 
 
 def _value_at(row: Row, pos: int | None) -> str | None:

@@ -1,7 +1,8 @@
 """Read a CSV file as the datasets sheet.
 
 Excel saves CSV as UTF-8 (with a byte-order mark, "CSV UTF-8") or in the Windows code
-page (Windows-1252 in Canada); LibreOffice asks. The encoding is decided by a streaming
+page (Windows-1252 in Canada), and "Unicode Text" as tab-separated UTF-16; LibreOffice
+asks. The encoding is decided by a streaming
 UTF-8 check of the whole file, then the file is parsed once with :mod:`csv`, row by row.
 """
 
@@ -19,7 +20,11 @@ _SNIFF_BYTES = 64 * 1024
 
 
 def detect_encoding(path: Path) -> str:
-    """``utf-8-sig`` if every byte decodes as UTF-8 (BOM or not), else ``cp1252``."""
+    """``utf-16`` with a UTF-16 byte-order mark (Excel's "Unicode Text"), ``utf-8-sig`` if
+    every byte decodes as UTF-8 (BOM or not), else ``cp1252``."""
+    with path.open("rb") as fh:
+        if fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            return "utf-16"
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         with path.open("rb") as fh:

@@ -193,6 +193,16 @@ def _unknown(sheet: str, scope: Scope, row: int, letter: str, text: str,
              layout: Layout) -> Problem:
     fields = layout.schema.dataset_fields if scope is Scope.DATASET else \
         layout.schema.resource_fields
+    for f in fields:
+        if f.single_entry and f.subfields:
+            subs = "|".join(re.escape(sub.name) for sub in f.subfields)
+            m = re.fullmatch(rf"{re.escape(f.name)}_(\d+)_(?:{subs})", text.strip().lower())
+            if m and int(m.group(1)) > 1:
+                return Problem(
+                    "single-entry",
+                    f"{f.label} takes only one entry, so column {letter} ({text!r}) is not "
+                    f"read. Put the values in the {f.name}_1_... columns.",
+                    Severity.WARNING, sheet, row, letter, text, None, text)
     system = [f for f in fields if f.system and normalise_header(f.name) == normalise_header(text)]
     if system:
         return Problem(

@@ -8,6 +8,7 @@ and stream its rows into normalised :class:`Row` values.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from collections.abc import Iterator
@@ -168,6 +169,7 @@ def _header_hints(meta: dict[str, str]) -> dict[str, int]:
 
 def _read_sheet(result: ReadResult, raw: RawSheet, scope: Scope, hint: int | None,
                 allow_empty: bool = False, formulas: bool = True) -> None:
+    """Find the sheet's header in its first rows, then stream the rest into ``result``."""
     rows = raw.rows
     first: list[tuple[int, list[Any]]] = []
     filled = 0
@@ -188,15 +190,9 @@ def _read_sheet(result: ReadResult, raw: RawSheet, scope: Scope, hint: int | Non
     rest = (item for item in first if item[0] >= scan.data_start)
     out = result.datasets if scope is Scope.DATASET else result.resources
     later = (item for item in rows if item[0] >= scan.data_start)
-    _collect(info, _chain(rest, later), out, result.problems)
+    _collect(info, itertools.chain(rest, later), out, result.problems)
     if formulas:
         result.problems.extend(_formula_problems(result.path, info))
-
-
-def _chain(a: Iterator[tuple[int, list[Any]]] | Any,
-           b: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
-    yield from a
-    yield from b
 
 
 def _collect(info: SheetInfo, rows: Iterator[tuple[int, list[Any]]], out: list[Row],

@@ -9,8 +9,6 @@ which reads an .xlsx sheet several times faster than openpyxl's streaming mode.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from importer.errors import WorkbookError
+from importer.read.csvfile import csv_rows
 
 #: the sheet name a CSV file's rows are reported under (a CSV file is the datasets sheet).
 CSV_SHEET = "datasets"
@@ -66,13 +65,5 @@ def _calamine_rows(book: Any, name: str) -> Callable[[], Iterator[Row]]:
 
 
 def _csv_rows(source: Path) -> Iterator[Row]:
-    text = decode_csv(source.read_bytes())
-    yield from enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
-
-
-def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without a BOM), else Windows-1252: what spreadsheet programs write."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    """The CSV's rows as the reader sees them (same encoding and delimiter detection)."""
+    yield from csv_rows(source)

@@ -40,6 +40,7 @@ from importer.report.xlsx import (
     cell_xml,
     formula_xml,
     letter,
+    plain_cells,
     style,
 )
 from importer.schema.columns import DATASETS_SHEET, RESOURCES_SHEET
@@ -227,8 +228,11 @@ class _ReportWriter:
         flagged = self.by_cell.get(key)
         base = BOLD if number == header_row else PLAIN
         if not flagged:
-            cells += [cell_xml(f"{letter(c + shift)}{number}", v, base)
-                      for c, v in enumerate(values) if v is not None and v != ""]
+            if base == PLAIN:  # the hot path: most cells of most rows
+                cells.append(plain_cells(values, shift, number))
+            else:
+                cells += [cell_xml(f"{letter(c + shift)}{number}", v, base)
+                          for c, v in enumerate(values) if v is not None and v != ""]
             ws.row(number, cells)
             return
         width = max(len(values), max(flagged) + 1)

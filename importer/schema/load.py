@@ -9,6 +9,7 @@ origin.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -45,8 +46,13 @@ def data_path(name: str) -> Path:
 
 
 def load_bundled() -> Schema:
-    """The BC Data Catalogue schema shipped with this package (see data/SOURCE.txt)."""
-    return load_file(data_path(BUNDLED_SCHEMA))
+    """The BC Data Catalogue schema shipped with this package (see data/SOURCE.txt).
+
+    Its ``source`` is ``bundled:<file>``, not a path: it is written into workbooks, which
+    must not depend on where the package happens to be installed.
+    """
+    schema = load_file(data_path(BUNDLED_SCHEMA))
+    return dataclasses.replace(schema, source=f"bundled:{BUNDLED_SCHEMA}")
 
 
 def load_file(path: Path, presets: Sequence[Path] | None = None) -> Schema:

@@ -28,7 +28,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from importer import __version__
 from importer.errors import OutputError
 from importer.schema.columns import DATASETS_SHEET, RESOURCES_SHEET, Column, Layout, Scope
-from importer.schema.load import BUNDLED_SCHEMA, data_path
 from importer.schema.model import FieldKind
 from importer.template.describe import (
     ColumnText,
@@ -314,21 +313,13 @@ def meta_values(layout: Layout, created: datetime) -> list[tuple[str, str]]:
         ("tool_version", __version__),
         ("schema_type", schema.dataset_type),
         ("schema_digest", schema.digest),
-        ("schema_source", schema_source_label(schema.source)),
+        ("schema_source", schema.source),
         ("layout", json.dumps(dict(layout.counts), sort_keys=True)),
         ("created", created.isoformat(timespec="seconds")),
         ("header_rows", str(HEADER_ROWS)),
     ]
 
 
-def schema_source_label(source: str) -> str:
-    """``bundled:<file>`` for the packaged schema (not this machine's path), else as given."""
-    try:
-        if Path(source).resolve() == data_path(BUNDLED_SCHEMA).resolve():
-            return f"bundled:{BUNDLED_SCHEMA}"
-    except OSError:
-        pass
-    return source
 
 
 def _write_meta(ws: Worksheet, layout: Layout, created: datetime) -> None:

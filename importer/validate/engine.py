@@ -16,7 +16,7 @@ from collections.abc import Set as AbstractSet
 from typing import Any, Literal
 
 from importer.gcpause import gc_paused
-from importer.map.forward import ID_KEY, TAGS_KEY, package_key
+from importer.map.forward import ID_KEY, TAGS_KEY
 from importer.problems import Problem, Severity
 from importer.records import CellRef, DatasetRecord, ResourceRecord
 from importer.schema import Field, FieldKind, Layout, normalise_header
@@ -172,7 +172,7 @@ class _Context:
         if not name or not self.layout.schema.has_dataset_field(name):
             return
         if name in rec.cleared:
-            return  # reported as cannot-clear? contacts are not required: clearing is allowed
+            return  # emptying the contacts of an existing record is the user's call
         contacts = rec.package.get(name)
         if not contacts:
             out.append(_at(rec, f"{name}[1].name", "no-contact",
@@ -359,8 +359,3 @@ def _format_problem(rec: Record, path: str, label: str, fmt: str, value: Any) ->
     return _at(rec, path, "bad-url",
                f"{value!r} is not a web address: write the full address, starting with "
                "https:// (for example https://www2.gov.bc.ca/gov/content/home).", value)
-
-
-def dataset_keys(layout: Layout) -> list[str]:
-    """Package keys of the layout's dataset fields (for tests and docs)."""
-    return [package_key(f) for f in layout.schema.dataset_fields if not f.system]

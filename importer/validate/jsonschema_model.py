@@ -134,10 +134,9 @@ def object_schema(fields: tuple[Field, ...], profile: Profile, *, required: bool
         "properties": {package_key(f): property_schema(f, profile) for f in used},
     }
     if required:
+        # (contacts are not ``required`` in the schema; the no-contact rule checks them)
         names = [package_key(f) for f in used
                  if f.required and not f.conditionally_required]
-        if profile.contacts_field and profile.contacts_field in schema["properties"]:
-            pass  # contacts are checked by a rule with its own code (no-contact)
         schema["required"] = names
         for name in names:
             prop = schema["properties"][name]
@@ -229,6 +228,11 @@ class Checker:
         props: dict[str, Any] = schema.get("properties", {})
         top = {k: v for k, v in schema.items() if k not in ("properties", "allOf")}
         self._top = Draft202012Validator(top, format_checker=checker)
+        #: when the object-level part is only ``type: object`` + ``required``, an object
+        #: holding every required key cannot fail it: skip the validator call then.
+        self._required: tuple[str, ...] | None = None
+        if set(top) <= {"$schema", "type", "required"} and top.get("type") == "object":
+            self._required = tuple(top.get("required", ()))
         #: (condition field, its values, validator of the ``then`` part); the ``if`` part
         #: (field present with one of the values) is tested directly, being that simple.
         self._conditions = [
@@ -252,7 +256,12 @@ class Checker:
         self._decided: set[str] = set()
 
     def errors(self, instance: dict[str, Any]) -> list[SchemaViolation]:
-        out = [_violation(e, ()) for e in self._top.iter_errors(instance)]
+        required = self._required
+        if required is not None and instance.__class__ is dict and all(
+                key in instance for key in required):
+            out: list[SchemaViolation] = []
+        else:
+            out = [_violation(e, ()) for e in self._top.iter_errors(instance)]
         for cond_field, values, then in self._conditions:
             value = instance.get(cond_field)
             if value.__class__ is str and value in values:
@@ -287,18 +296,18 @@ class Checker:
         return out
 
     def _count(self, key: str, hit: bool) -> None:
-        """Stop memoising a property whose values are nearly all different (titles, URLs):
+        """Stop memoising a property whose values are mostly different (titles, URLs):
         the memo would only hold memory."""
         n = self._lookups[key] = self._lookups.get(key, 0) + 1
         if hit:
             self._hits[key] = self._hits.get(key, 0) + 1
         if n >= _MEMO_PROBE:
             self._decided.add(key)
-            if self._hits.get(key, 0) * 10 < n:
+            if self._hits.get(key, 0) * 2 < n:
                 self._unique.add(key)
 
 
-_MEMO_PROBE = 1000
+_MEMO_PROBE = 5000
 
 
 def _violation(error: Any, prefix: tuple[str, ...], in_condition: bool = False

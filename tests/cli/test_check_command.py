@@ -175,3 +175,20 @@ def test_every_option_is_documented() -> None:
                if opt.startswith("--")]
     assert options == ["--report", "--no-report", "--json", "--url", "--type", "--force"]
     assert [opt for opt in options if f"`{opt}" not in doc] == []
+
+
+def test_an_unexpected_failure_is_one_line_not_a_traceback(
+        valid: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import importer.cli.check as check_module
+    from importer.cli import main
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("odd cell")
+
+    monkeypatch.setattr(check_module, "run_check", broken)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", str(valid)])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err == (
+        "Error: datasets.xlsx could not be checked: unexpected ValueError: odd cell (please "
+        "report this with the file)\n")

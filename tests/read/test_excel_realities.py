@@ -83,6 +83,7 @@ def test_formula_without_cached_value_is_a_located_warning(tmp_path: Path) -> No
         ("title,name\r\nCaf\u00e9 Roads,cafe-roads\r\n".encode("cp1252"), "windows-1252"),
         ("title;name\nCaf\u00e9 Roads;cafe-roads\n".encode("cp1252"), "semicolons"),
         ("\ufefftitle,name\n\"Caf\u00e9 Roads\",cafe-roads\n\n".encode(), "quoted"),
+        ("title\tname\r\nCaf\u00e9 Roads\tcafe-roads\r\n".encode("utf-16"), "utf-16 tabs"),
     ],
 )
 def test_csv_encodings(tmp_path: Path, data: bytes, encoding: str) -> None:

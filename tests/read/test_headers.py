@@ -210,3 +210,16 @@ def test_system_field_column_says_the_catalogue_fills_it(tmp_path: Path) -> None
     (p,) = [p for p in read_workbook(path, LAYOUT).problems if p.code == "unknown-column"]
     assert p.message == ("'record_create_date' is filled in by the catalogue itself, so the "
                          "values in column B are not read or sent.")
+
+
+def test_a_second_entry_of_a_single_entry_field_is_reported(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "w.xlsx", [valid_dataset()],
+                      [{"dataset_name": "groundwater-wells-1",
+                        "temporal_extent_2_end_date": "2024-01-01"}],
+                      resource_headers=["dataset_name", "temporal_extent_2_end_date"])
+    (p,) = [p for p in read_workbook(path, LAYOUT).problems if p.sheet == "resources"
+            and p.code != "missing-column"]
+    assert (p.code, p.cell, p.severity.value) == ("single-entry", "B1", "warning")
+    assert p.message == ("Data Collection Period takes only one entry, so column B "
+                         "('temporal_extent_2_end_date') is not read. Put the values in the "
+                         "temporal_extent_1_... columns.")

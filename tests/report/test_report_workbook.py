@@ -369,3 +369,13 @@ def test_only_the_data_sheets_and_located_problem_sheets_are_copied(tmp_path: Pa
     assert load_workbook(out).sheetnames == ["summary", "errors", "datasets", "lists"]
     errors = load_workbook(out)["errors"]
     assert [errors["A2"].value, errors["B2"].value] == ["Errors", "A1"]  # not copied: no link
+
+
+def test_semicolon_csv_is_split_like_the_reader_does(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("title;name\nWells;wells\n", encoding="utf-8")
+    out = tmp_path / "r.xlsx"
+    write_report_workbook(source, [], out)
+    ws = load_workbook(out)["datasets"]
+    assert [ws["B1"].value, ws["C1"].value, ws["B2"].value, ws["A2"].value] == [
+        "title", "name", "Wells", "OK"]

@@ -95,3 +95,15 @@ def test_link_formula_frozen_panes_filter_and_properties(tmp_path: Path) -> None
     assert sheet.auto_filter.ref == "A1:J2"
     assert sheet.column_dimensions["A"].width == 12.5
     assert (book.properties.creator, book.properties.title) == ("bcdc-import report", "A title")
+
+
+@pytest.mark.parametrize("values", [
+    ["a", None, "", "x & <y>", 3, 2.5, True, dt.date(2024, 1, 2), "z" * 40_000, "bell\x07"],
+    [],
+    [None, None],
+])
+def test_plain_cells_is_cell_xml_for_each_value(values: list[Any]) -> None:
+    from importer.report.xlsx import letter, plain_cells
+
+    expected = "".join(cell_xml(f"{letter(c + 2)}7", v) for c, v in enumerate(values))
+    assert plain_cells(values, 2, 7) == expected

@@ -107,7 +107,7 @@ def test_formats(check, value: str, ok: bool) -> None:
 def test_near_unique_values_stop_being_memoised_but_are_still_checked() -> None:
     checker = Checker(object_schema(SCHEMA.dataset_fields, PROFILE, required=False),
                       format_checker())
-    found = [checker.errors({"title": f"{i}", "security_class": "PUBLIC"}) for i in range(1500)]
+    found = [checker.errors({"title": f"{i}", "security_class": "PUBLIC"}) for i in range(6000)]
     assert all(len(errs) == 1 and errs[0].validator == "minLength" for errs in found[:10])
     assert all(len(errs) == 0 for errs in found[10:])  # 2+ characters
     assert "title" in checker._unique and "security_class" not in checker._unique
