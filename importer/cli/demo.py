@@ -1,6 +1,7 @@
 """``bcdc-import demo``: the README's main job, end to end, on the local dev catalogue.
 
-Brings the dev catalogue up if it is not running, imports ``samples/datasets.xlsx`` with
+Brings the dev catalogue up if it is not running (it seeds the three organizations the
+samples publish under), imports ``samples/datasets.xlsx`` with
 the dev catalogue's sysadmin token (read from its private state file, never printed),
 prints the summary and where the report is. Running it again shows every row unchanged.
 """
@@ -16,13 +17,7 @@ from importer.errors import SiteError, WorkbookError
 from importer.publish.progress import Progress
 from importer.publish.results import write_results_workbook
 from importer.publish.run import ImportOptions, connect, console_summary, run_import
-from importer.site import NotFound
 
-#: the organizations samples/datasets.xlsx publishes under (samples/sample_data.py);
-#: the dev catalogue seeds the first two, the demo adds the third.
-DEMO_ORGS = (("devcat-ministry", "Dev Catalogue Ministry"),
-             ("devcat-branch", "Dev Catalogue Branch"),
-             ("devcat-agency", "Dev Catalogue Agency"))
 DEFAULT_SAMPLE = Path("samples") / "datasets.xlsx"
 DEMO_OUTPUT = Path("demo-output")
 
@@ -46,11 +41,6 @@ def demo_command(file: Path, report_path: Path | None) -> int:
     seed = up.site
     conn = connect(seed.url, seed.sysadmin_token, timeout=60, workers=3, max_rate=None)
     try:
-        for name, title in DEMO_ORGS:
-            try:
-                conn.client.call("organization_show", {"id": name})
-            except NotFound:
-                conn.client.call("organization_create", {"name": name, "title": title})
         report = report_path or DEMO_OUTPUT / f"{file.stem}-import-report.xlsx"
         report.parent.mkdir(parents=True, exist_ok=True)
         journal = report.with_name(f"{report.stem}.journal.jsonl")
