@@ -1,0 +1,112 @@
+"""Sites the import cannot use, and the config file's token rules, through the real CLI
+(no dev catalogue needed: tiny local servers stand in for the odd sites)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.publish.factory import package_body, write_workbook
+
+TOKEN = "tok-0123456789-secret"
+
+
+@contextmanager
+def odd_site(kind: str) -> Iterator[str]:
+    """``html``: a web page for every URL; ``plain-ckan``: CKAN without ckanext-scheming."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            self.rfile.read(length)
+            if kind == "html":
+                status, body, ctype = 200, b"<html>Welcome</html>", "text/html"
+            elif self.path.endswith("/status_show"):
+                status, ctype = 200, "application/json"
+                body = json.dumps({"success": True, "result": {"ckan_version": "2.9.5"}}).encode()
+            else:
+                status, ctype = 400, "application/json"
+                body = json.dumps({"success": False, "error": {
+                    "__type": "Bad request", "message": "Bad request - Action name not known: "
+                    + self.path.rsplit("/", 1)[-1]}}).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _answer
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def run(args: list[str], cwd: Path, env_token: str | None = TOKEN
+        ) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "CKAN_API_TOKEN"}
+    if env_token:
+        env["CKAN_API_TOKEN"] = env_token
+    return subprocess.run([sys.executable, "-m", "importer", "import", *args], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL, check=False)
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Path:
+    write_workbook([package_body("p", 1, "devcat-branch")], tmp_path / "in.xlsx")
+    return tmp_path
+
+
+@pytest.mark.parametrize(("kind", "message"), [
+    ("html", "no CKAN error (is this a CKAN API?)"),
+    ("plain-ckan", "has no ckanext-scheming schema for 'bcdc_dataset'"),
+])
+def test_unusable_site_exit_2(workbook: Path, kind: str, message: str) -> None:
+    with odd_site(kind) as url:
+        proc = run(["in.xlsx", "--url", url], workbook)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr and TOKEN not in proc.stderr + proc.stdout
+
+
+def test_config_token_readable_by_others_is_refused(workbook: Path) -> None:
+    config = workbook / "sites.toml"
+    config.write_text(f'[sites.dev]\nurl = "http://127.0.0.1:9"\ntoken = "{TOKEN}"\n')
+    os.chmod(config, 0o644)
+    proc = run(["in.xlsx", "--site", "dev", "--config", str(config)], workbook,
+               env_token=None)
+    assert proc.returncode == 2
+    assert f"refusing to read the API token from {config}" in proc.stderr
+    assert f"chmod 600 {config}" in proc.stderr
+    assert TOKEN not in proc.stderr + proc.stdout
+    os.chmod(config, 0o600)
+    proc = run(["in.xlsx", "--site", "dev", "--config", str(config)], workbook,
+               env_token=None)
+    assert proc.returncode == 2
+    assert "cannot reach http://127.0.0.1:9" in proc.stderr  # got past the token
+    assert TOKEN not in proc.stderr + proc.stdout
+
+
+def test_token_is_not_an_option(workbook: Path) -> None:
+    proc = run(["in.xlsx", "--url", "http://127.0.0.1:9", "--token", TOKEN], workbook)
+    assert proc.returncode == 2
+    assert "No such option '--token'" in proc.stderr
