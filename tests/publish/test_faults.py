@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable
 
 import pytest
@@ -30,7 +31,8 @@ def test_faults_every_row_accounted_for_no_duplicates(
     ckan_site: CkanSite, make_client: Callable[..., Client], prefix: str
 ) -> None:
     records = make_records(prefix, 30, ckan_site.child_org.id)
-    faults = Faults(drop=0.08, delay=0.04, status=0.12, lose=0.10, delay_seconds=2.5, seed=7)
+    faults = Faults(drop=0.08, delay=0.04, status=0.12, lose=0.10, delay_seconds=2.5,
+                    seed=int(os.environ.get("FAULT_SEED", "7")))
     with FaultProxy(ckan_site.url, faults) as proxy:
         client = make_client(url=proxy.url, timeout=1.5, policy=POLICY)
         first = import_records(records, client, LAYOUT, ImportOptions(workers=3))
@@ -50,14 +52,31 @@ def test_faults_every_row_accounted_for_no_duplicates(
         second = import_records(edited, client2, LAYOUT, ImportOptions(workers=3))
         assert [o.status for o in second.outcomes] == [Status.UPDATED] * 30
 
+        # new resources (resource_create) under lost answers, drops and error statuses; a
+        # request held past the timeout and committed later is left out here: resources
+        # have no unique key, so that case is a documented limit (docs/import.md)
+        proxy.faults.delay = 0.0
+        lost_before = faults.stats["lose"]
+        added = []
+        for record in edited:
+            pkg = copy.deepcopy(record.package)
+            added.append(make_record({**pkg, "_resources": [
+                *(r.resource for r in record.resources),
+                {**record.resources[0].resource, "name": "Download CSV 3"}]},
+                record.row, record.resources[0].row))
+        client3 = make_client(url=proxy.url, timeout=1.5, policy=POLICY)
+        third = import_records(added, client3, LAYOUT, ImportOptions(workers=3))
+        assert [o.status for o in third.outcomes] == [Status.UPDATED] * 30
+        assert faults.stats["lose"] > lost_before
+
     direct = make_client()
     stored = _stored_by_prefix(direct, prefix)
     names = sorted(p["name"] for p in stored)
     assert names == sorted(r.name for r in records)  # each exactly once
     for pkg in stored:
         assert pkg["notes"] == "Edited through a bad network."
-        assert sorted(r["name"] for r in pkg["resources"]) == ["Download CSV 1",
-                                                              "Download CSV 2"]
+        assert sorted(r["name"] for r in pkg["resources"]) == [
+            "Download CSV 1", "Download CSV 2", "Download CSV 3"]  # no duplicate
         assert {r["description"] for r in pkg["resources"]} == {"edited"}
-    third = import_records(edited, make_client(), LAYOUT, ImportOptions())
-    assert [o.status for o in third.outcomes] == [Status.UNCHANGED] * 30
+    last = import_records(added, make_client(), LAYOUT, ImportOptions())
+    assert [o.status for o in last.outcomes] == [Status.UNCHANGED] * 30
