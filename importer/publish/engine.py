@@ -110,6 +110,12 @@ class Engine:
                         auth_error = auth_error or err
                         self.client.stop.set()
                         outcome = self._not_done(plans[futures[fut]], str(err))
+                    except Exception as err:  # a bug must cost one row, not the run
+                        plan = plans[futures[fut]]
+                        msg = f"unexpected error while sending this row: {type(err).__name__}"
+                        outcome = RowOutcome(plan.record, Status.FAILED, plan.name or None,
+                                             plan.existing_id, message=msg, problems=[
+                                                 plan.record.row_problem("internal", msg)])
                     outcomes[futures[fut]] = outcome
                     sink(outcome)
         except KeyboardInterrupt:

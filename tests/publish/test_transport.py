@@ -151,3 +151,27 @@ def test_rate_limiter_token_bucket() -> None:
 def test_transport_repr_hides_token() -> None:
     t = Transport("https://ckan.test", "secret-token")
     assert "secret-token" not in repr(t)
+
+
+def test_engine_one_row_crashing_does_not_stop_the_others() -> None:
+    from importer.publish.engine import Engine, Status
+    from importer.publish.plan import Existing, build_plan
+    from tests.publish.factory import LAYOUT, make_record, package_body
+
+    class Flaky(Transport):
+        def __init__(self) -> None:
+            super().__init__("http://ckan.test", "secret-token")
+
+        def post(self, action: str, data: dict[str, Any]) -> Answer:
+            if data.get("name") == "p-dataset-2":
+                raise RuntimeError("boom")
+            return Answer(200, {}, {"success": True, "result": {"id": f"id-{data['name']}"}})
+
+    plans = build_plan([make_record(package_body("p", i, "org"), i + 1) for i in (1, 2, 3)],
+                       Existing(), LAYOUT)
+    seen: list[str] = []
+    outcomes = Engine(Client(Flaky()), LAYOUT, workers=2).run(
+        plans, lambda o: seen.append(str(o.status)))
+    assert [o.status for o in outcomes] == [Status.CREATED, Status.FAILED, Status.CREATED]
+    assert outcomes[1].message == "unexpected error while sending this row: RuntimeError"
+    assert sorted(seen) == ["created", "created", "failed"]
