@@ -19,6 +19,7 @@ from importer.publish.config import check_url, default_config_path, load_site, r
 from importer.publish.progress import Progress
 from importer.publish.results import write_results_json, write_results_workbook
 from importer.publish.run import ImportOptions, ImportResult, connect, console_summary, run_import
+from importer.report.outputs import Outputs, check_targets
 
 
 def default_report(file: Path) -> Path:
@@ -59,11 +60,13 @@ def _prompt() -> str:
               help="Also write the results as JSON.")
 @click.option("--insecure-http", is_flag=True,
               help="Allow plain http:// to a site that is not on this machine.")
+@click.option("--force", is_flag=True,
+              help="Overwrite report/JSON files that are not bcdc-import reports.")
 def import_command(file: Path, url: str | None, site_name: str | None,
                    config_path: Path | None, dry_run: bool, skip_invalid: bool, workers: int,
                    max_rate: float | None, timeout: float, publish: bool, create_only: bool,
                    update_only: bool, report_path: Path | None, json_path: Path | None,
-                   insecure_http: bool) -> int:
+                   insecure_http: bool, force: bool) -> int:
     """Create or update the catalogue records of FILE (checked first, like `check`)."""
     if create_only and update_only:
         raise click.UsageError("--create-only and --update-only exclude each other")
@@ -73,6 +76,7 @@ def import_command(file: Path, url: str | None, site_name: str | None,
     site_url = check_url(site_cfg.url if site_cfg else str(url), insecure_http)
     token = resolve_token(os.environ, site_cfg, _prompt if sys.stdin.isatty() else None)
     report = report_path or default_report(file)
+    check_targets(Outputs(file, report, json_path, force))  # before anything is sent
     options = ImportOptions(dry_run=dry_run, skip_invalid=skip_invalid, workers=workers,
                             publish=publish, create_only=create_only,
                             update_only=update_only,

@@ -110,3 +110,18 @@ def test_token_is_not_an_option(workbook: Path) -> None:
     proc = run(["in.xlsx", "--url", "http://127.0.0.1:9", "--token", TOKEN], workbook)
     assert proc.returncode == 2
     assert "No such option '--token'" in proc.stderr
+
+
+@pytest.mark.parametrize(("report", "message"), [
+    ("in.xlsx", "would overwrite the input file"),
+    ("notes.xlsx", "exists and is not a bcdc-import report"),
+])
+def test_report_never_overwrites_the_users_files(workbook: Path, report: str,
+                                                 message: str) -> None:
+    (workbook / "notes.xlsx").write_bytes(b"my own notes")
+    before = (workbook / "in.xlsx").read_bytes()
+    proc = run(["in.xlsx", "--url", "http://127.0.0.1:9", "--report", report], workbook)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert (workbook / "in.xlsx").read_bytes() == before
+    assert (workbook / "notes.xlsx").read_bytes() == b"my own notes"
