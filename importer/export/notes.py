@@ -28,11 +28,9 @@ _WHY: dict[str, str] = {
     Reason.UNKNOWN_LICENCE: "the stored licence id is not in the site's licence list",
     Reason.TOO_MANY_ENTRIES: "more entries are stored than this field allows",
     Reason.UNKNOWN_SUBKEY: "an entry holds a key the schema does not define",
-    Reason.EMPTY_ENTRY: "an entry is empty (a blank entry is dropped on import)",
     Reason.NOT_A_DATE: "the stored value is not a YYYY-MM-DD date",
     Reason.NOT_JSON_OBJECT: "the stored value is not a JSON object",
     Reason.BAD_SHAPE: "the stored value has a shape a cell cannot hold",
-    Reason.UNTRIMMED: "the stored text starts or ends with spaces (cells are trimmed)",
 }
 KEPT = "Left blank in this file, so importing it keeps the stored value."
 NO_COLUMN = "The file has no column for it; importing the file keeps it."

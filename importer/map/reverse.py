@@ -50,12 +50,10 @@ class Reason:
     UNKNOWN_LICENCE = "unknown-licence"
     TOO_MANY_ENTRIES = "too-many-entries"
     UNKNOWN_SUBKEY = "unknown-subkey"
-    EMPTY_ENTRY = "empty-entry"
     NOT_A_DATE = "not-a-date"
     NOT_JSON_OBJECT = "not-json-object"
     BAD_SHAPE = "bad-shape"
     UNKNOWN_KEY = "unknown-key"
-    UNTRIMMED = "untrimmed-text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,8 +240,6 @@ class _Converter:
                 )
                 for sub in f.subfields
             }
-            if all(v is None for v in cells.values()):
-                raise _Unrepresentable(Reason.EMPTY_ENTRY, f"entry {i} is empty")
             out.update(cells)
         return out
 
@@ -262,8 +258,6 @@ class _Converter:
         if kind in (FieldKind.MULTI_SELECT, FieldKind.TAGS):
             return self._list(f, value, where)
         text = value if isinstance(value, str) else _scalar_text(value, where)
-        if text != text.strip():
-            raise _Unrepresentable(Reason.UNTRIMMED, "starts or ends with spaces", where, value)
         if kind is FieldKind.LICENSE:
             if text not in self.lookups.licence_titles:
                 raise _Unrepresentable(
@@ -285,7 +279,7 @@ class _Converter:
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise _Unrepresentable(Reason.BAD_SHAPE, "expected a list of words", where, value)
         for item in items:
-            if LIST_SEPARATOR in item or item != item.strip() or not item:
+            if LIST_SEPARATOR in item:
                 raise _Unrepresentable(
                     Reason.BAD_SHAPE, f"{item!r} cannot be written in a comma list", where, value
                 )
