@@ -44,3 +44,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(err.exit_code)
     # Commands return their exit code (``ctx.exit(n)`` is returned as ``n`` too).
     sys.exit(code if isinstance(code, int) else 0)
+
+from importer.cli.export import export_command  # noqa: E402
+
+cli.add_command(export_command)
