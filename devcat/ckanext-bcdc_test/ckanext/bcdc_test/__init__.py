@@ -1,0 +1,1 @@
+"""Test-only CKAN plugin for the bcdc-importer dev catalogue."""

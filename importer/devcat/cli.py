@@ -1,0 +1,74 @@
+"""``dev-catalogue up|down|reset|status``: thin click commands over :mod:`manager`.
+
+Like every command of ``bcdc-import``, they return an exit code and let
+:class:`importer.errors.ImporterError` reach the one place that turns it into a message
+(:func:`importer.cli.main`, or :func:`main` here for ``python -m importer.devcat``).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from importer.devcat import manager
+
+
+def _describe(result: manager.UpResult, verb: str | None = None) -> str:
+    site = result.site
+    verb = verb or ("started" if result.started else "already running")
+    return (
+        f"dev catalogue {verb}: {site.url} ({result.seconds:.1f} s)\n"
+        f"organizations: {site.parent_org.name} (parent), {site.child_org.name} (child)\n"
+        "tokens: in seed.json under the state home (not printed)"
+    )
+
+
+@click.group("dev-catalogue")
+def dev_catalogue() -> None:
+    """Local CKAN 2.12 with the BC schema (uses a Solr stand-in, not Solr)."""
+
+
+@dev_catalogue.command()
+def up() -> int:
+    """Start the dev catalogue (builds its CKAN venv on first use)."""
+    result = manager.up(out=sys.stderr)
+    click.echo(_describe(result))
+    return 0
+
+
+@dev_catalogue.command()
+def down() -> int:
+    """Stop every process `up` started."""
+    manager.down(out=sys.stderr)
+    return 0
+
+
+@dev_catalogue.command()
+def reset() -> int:
+    """Wipe datasets (database and search index) and re-seed users and organizations."""
+    result = manager.reset(out=sys.stderr)
+    click.echo(_describe(result, "reset"))
+    return 0
+
+
+@dev_catalogue.command()
+def status() -> int:
+    """Show what is running. Exit code 0 if CKAN answers, 3 if not."""
+    info = manager.status()
+    click.echo(f"home: {info.home}")
+    click.echo(f"CKAN venv: {'ready' if info.venv_ready else 'not built'}")
+    click.echo(f"url: {info.url or '-'} ({'responding' if info.responding else 'not responding'})")
+    for name, alive in sorted(info.processes.items()):
+        click.echo(f"  {name}: {'running' if alive else 'stopped'}")
+    return 0 if info.responding else 3
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m importer.devcat``: same error handling as ``bcdc-import``."""
+    from importer.cli import cli as project_cli
+    from importer.cli import main as project_main
+
+    if "dev-catalogue" not in project_cli.commands:
+        project_cli.add_command(dev_catalogue)
+    project_main(["dev-catalogue", *(sys.argv[1:] if argv is None else argv)])

@@ -1,0 +1,84 @@
+"""Session-wide fixtures. ``ckan_site``: a real CKAN with the BC schema for integration tests.
+
+By default the dev catalogue (``importer.devcat``) is started, or reused if it is already
+running, and stopped at the end only if this session started it. With ``CKAN_URL`` set
+(plus ``CKAN_SYSADMIN_TOKEN``, ``CKAN_ADMIN_TOKEN``, ``CKAN_EDITOR_TOKEN``,
+``CKAN_PARENT_ORG``, ``CKAN_CHILD_ORG``) the same tests run against that CKAN instead.
+If neither is possible, tests using the fixture are skipped with one line saying why
+(shown in the ``-ra`` summary). Sub-folder conftests add their own fixtures.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from importer.devcat.testsite import CkanSite, OrgRef
+
+ENV_TOKENS = ("CKAN_SYSADMIN_TOKEN", "CKAN_ADMIN_TOKEN", "CKAN_EDITOR_TOKEN")
+ENV_ORGS = ("CKAN_PARENT_ORG", "CKAN_CHILD_ORG")
+
+
+def _org_from_env(url: str, token: str, ref: str) -> OrgRef:
+    """Resolve an org name or id given in the environment to id, name and title."""
+    response = requests.get(
+        f"{url}/api/3/action/organization_show",
+        params={"id": ref},
+        headers={"Authorization": token},
+        timeout=30,
+    )
+    body = response.json()
+    if not body.get("success"):
+        pytest.fail(f"CKAN_URL site has no organization {ref!r}", pytrace=False)
+    result = body["result"]
+    return OrgRef(result["id"], result["name"], result["title"])
+
+
+def _site_from_env(url: str) -> CkanSite:
+    missing = [name for name in (*ENV_TOKENS, *ENV_ORGS) if not os.environ.get(name)]
+    if missing:
+        pytest.fail(f"CKAN_URL is set but {', '.join(missing)} are not", pytrace=False)
+    url = url.rstrip("/")
+    sysadmin = os.environ["CKAN_SYSADMIN_TOKEN"]
+    return CkanSite(
+        url=url,
+        sysadmin_token=sysadmin,
+        admin_token=os.environ["CKAN_ADMIN_TOKEN"],
+        editor_token=os.environ["CKAN_EDITOR_TOKEN"],
+        parent_org=_org_from_env(url, sysadmin, os.environ["CKAN_PARENT_ORG"]),
+        child_org=_org_from_env(url, sysadmin, os.environ["CKAN_CHILD_ORG"]),
+    )
+
+
+@pytest.fixture(scope="session")
+def ckan_site() -> Iterator[CkanSite]:
+    """The CKAN the integration tests talk to (dev catalogue or ``CKAN_URL``)."""
+    url = os.environ.get("CKAN_URL")
+    if url:
+        yield _site_from_env(url)
+        return
+    from importer.devcat import manager
+    from importer.devcat.errors import DevCatalogueError, MissingPrerequisite
+
+    try:
+        result = manager.up()
+    except MissingPrerequisite as exc:
+        pytest.skip(f"no CKAN for integration tests: {exc}")
+    except DevCatalogueError as exc:
+        pytest.fail(f"the dev catalogue did not start: {exc}", pytrace=False)
+    seed = result.site
+    try:
+        yield CkanSite(
+            url=seed.url,
+            sysadmin_token=seed.sysadmin_token,
+            admin_token=seed.admin_token,
+            editor_token=seed.editor_token,
+            parent_org=OrgRef(seed.parent_org.id, seed.parent_org.name, seed.parent_org.title),
+            child_org=OrgRef(seed.child_org.id, seed.child_org.name, seed.child_org.title),
+        )
+    finally:
+        if result.started:
+            manager.down()
