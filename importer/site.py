@@ -8,6 +8,8 @@ an exception message or a log line.
 
 from __future__ import annotations
 
+import ast
+import json
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -86,7 +88,7 @@ class Site:
                 raise AuthError(f"{self.url} rejected the API token (invalid or expired)") from None
             raise NotAuthorized(action, _message(err, "not authorized")) from None
         except ckanapi.CKANAPIError as err:
-            raise SiteError(f"{self.url} answered {action} with an error: {_short(err)}") from None
+            raise _unrecognised(self.url, action, err) from None
         except requests.Timeout:
             wait = f"{self.timeout:g} s"
             raise SiteError(f"{self.url} did not answer {action} within {wait}") from None
@@ -110,6 +112,21 @@ def _looks_like_bad_token(err: Exception) -> bool:
 def _summary(errors: dict[str, Any]) -> str:
     parts = [f"{k}: {v}" for k, v in errors.items() if k != "__type"]
     return "; ".join(parts)[:500] or "validation error"
+
+
+def _unrecognised(url: str, action: str, err: Exception) -> SiteError:
+    """ckanapi reports an answer it does not recognise as ``repr([url, status, body])``:
+    a CKAN error without a known ``__type`` (e.g. 400 "Action name not known") becomes
+    :class:`ActionFailed`; a body that is not CKAN's JSON means the URL is not a CKAN API."""
+    try:
+        _, status, body = ast.literal_eval(str(err))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return SiteError(f"{url} answered {action} with an error: {_short(err)}")
+    try:
+        message = json.loads(body)["error"]["message"]
+    except (ValueError, KeyError, TypeError):
+        return SiteError(f"{url} is not a CKAN API ({action} answered HTTP {status}, not JSON)")
+    return ActionFailed(action, f"{str(message)[:200]} (HTTP {status})")
 
 
 def _short(err: Exception) -> str:

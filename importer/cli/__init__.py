@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> None:
     # Commands return their exit code (``ctx.exit(n)`` is returned as ``n`` too).
     sys.exit(code if isinstance(code, int) else 0)
 
+from importer.cli.template import template_command  # noqa: E402
+
+cli.add_command(template_command)
 from importer.cli.export import export_command  # noqa: E402
 
 cli.add_command(export_command)

@@ -60,12 +60,15 @@ def load_file(path: Path, presets: Sequence[Path] | None = None) -> Schema:
 
 def load_from_site(site: ActionCaller, dataset_type: str, source: str) -> Schema:
     """Fetch the expanded schema from a live site (``scheming_dataset_schema_show``)."""
-    from importer.errors import SiteError
+    from importer.site import ActionFailed
 
     try:
         raw = site.call("scheming_dataset_schema_show", type=dataset_type, expanded=True)
-    except SiteError as err:
-        raise SchemaError(f"{source} has no scheming schema for {dataset_type!r}: {err}") from err
+    except ActionFailed as err:  # the site answered: no scheming, or no such type
+        raise SchemaError(
+            f"{source} has no ckanext-scheming schema for {dataset_type!r} ({err})"
+        ) from err
+    # any other SiteError (no answer, not a CKAN API) already names its cause.
     if not isinstance(raw, dict):
         raise SchemaError(f"{source} returned a schema this tool does not understand")
     return parse_schema(raw, source=source)

@@ -44,6 +44,9 @@ class Profile:
     publish_request_state: str | None = None
     #: singular labels for repeating fields, used in column labels ("Contact 1 Email").
     entry_labels: Mapping[str, str] = field(default_factory=dict)
+    #: plausible values for the template's ``--example`` row, by field path (a choice value
+    #: that is no longer in the schema is ignored; other columns get a value by kind).
+    example_values: Mapping[str, str] = field(default_factory=dict)
 
 
 GENERIC = Profile(name="generic")
@@ -82,6 +85,40 @@ BCDC = Profile(
             "resources.details": "Details Column",
             "resources.preview_info": "Preview",
             "resources.geographic_extent": "Geographic Extent",
+        }
+    ),
+    example_values=MappingProxyType(
+        {
+            "title": "Example Dataset Title",
+            "name": "example-dataset-title",
+            "owner_org": "databc",
+            "notes": "What the data is, how it was collected and what it is used for.",
+            "support_url": "https://www2.gov.bc.ca/gov/content/home",
+            "contacts.name": "DataBC Generic Inbox",
+            "contacts.email": "data@gov.bc.ca",
+            "contacts.role": "pointOfContact",
+            "contacts.displayed": "Yes",
+            "more_info.description": "Program page",
+            "more_info.url": "https://www2.gov.bc.ca/gov/content/home",
+            "security_class": "PUBLIC",
+            "view_audience": "Public",
+            "download_audience": "Public",
+            "metadata_visibility": "Public",
+            "tag_string": "economy, mental health",
+            "dates.type": "Created",
+            "dates.date": "2024-05-01",
+            "resource_status": "onGoing",
+            "resources.name": "Download CSV",
+            "resources.url": "https://example.gov.bc.ca/data.csv",
+            "resources.bcdc_type": "document",
+            "resources.description": "Monthly extract of the program's records, one row per case.",
+            "resources.resource_update_cycle": "monthly",
+            "resources.temporal_extent.beginning_date": "2020-01-01",
+            "resources.temporal_extent.end_date": "2023-12-31",
+            "resources.format": "csv",
+            "resources.resource_storage_location": "web or ftp site",
+            "resources.resource_type": "data",
+            "resources.resource_access_method": "direct access",
         }
     ),
 )

@@ -1,0 +1,74 @@
+"""``make_template``: everything the ``template`` command does, as one library call.
+
+The schema and lists come from the bundled files (offline) or from a site; the site client
+is imported only then, so the offline command starts quickly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from importer.errors import OutputError, SchemaError
+from importer.schema import Layout, Schema, build_layout, load_bundled, load_from_site
+from importer.template.lists import ActionCaller, ChoiceLists
+from importer.template.workbook import build_workbook, save
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateResult:
+    """What was written, for the command's one-line summary."""
+
+    path: Path
+    layout: Layout
+    lists: ChoiceLists
+    example: bool
+
+
+def make_template(
+    output: Path,
+    *,
+    site: ActionCaller | None = None,
+    site_label: str = "",
+    dataset_type: str | None = None,
+    counts: Mapping[str, int] | None = None,
+    example: bool = False,
+    force: bool = False,
+    created: datetime | None = None,
+) -> TemplateResult:
+    """Write the template for ``dataset_type`` to ``output``. With ``site``, the schema,
+    licences and organizations come from it (``site_label`` names it in messages and in
+    the meta sheet); otherwise the bundled BC schema and licence list are used."""
+    output = Path(output)
+    if output.exists() and not force:  # fail before any network call
+        raise OutputError(f"{output} already exists (use --force to replace it)")
+    schema = _schema(site, site_label, dataset_type)
+    lists = ChoiceLists.from_site(site) if site is not None else ChoiceLists.offline()
+    layout = build_layout(schema, counts=counts)
+    wb = build_workbook(layout, lists, example=example, created=created)
+    save(wb, output, force=force)
+    return TemplateResult(output, layout, lists, example)
+
+
+def _schema(site: ActionCaller | None, label: str, dataset_type: str | None) -> Schema:
+    if site is None:
+        schema = load_bundled()
+        if dataset_type not in (None, schema.dataset_type):
+            raise SchemaError(
+                f"the bundled schema is {schema.dataset_type!r}; give --url to use the "
+                f"{dataset_type!r} schema of a site"
+            )
+        return schema
+    wanted = dataset_type or "bcdc_dataset"
+    schema = load_from_site(site, wanted, label or "the site")
+    if not schema.dataset_fields:
+        raise SchemaError(f"{label}'s {wanted!r} schema has no dataset fields")
+    return schema
+
+
+def counts_from_options(**options: Any) -> dict[str, int]:
+    """``--contacts 5 --more-info 1`` -> ``{"contacts": 5, "more_info": 1}`` (given ones)."""
+    return {name: int(value) for name, value in options.items() if value is not None}
