@@ -31,6 +31,8 @@ _WHY: dict[str, str] = {
     Reason.NOT_A_DATE: "the stored value is not a YYYY-MM-DD date",
     Reason.NOT_JSON_OBJECT: "the stored value is not a JSON object",
     Reason.BAD_SHAPE: "the stored value has a shape a cell cannot hold",
+    Reason.TOO_LONG: "the stored text is longer than a spreadsheet cell holds",
+    Reason.CONTROL_CHARACTER: "the stored text holds a character a workbook cannot store",
 }
 KEPT = "Left blank in this file, so importing it keeps the stored value."
 NO_COLUMN = "The file has no column for it; importing the file keeps it."

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,12 @@ CORE_RESOURCE_KEYS = frozenset({
 })
 
 
+#: the most characters a spreadsheet cell holds (Excel's limit; LibreOffice truncates too).
+MAX_CELL_TEXT = 32767
+#: characters a workbook cannot store (XML 1.0 forbids them; openpyxl refuses them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 class Reason:
     """Codes saying why a stored value is not in the row (stable: tests and notes use them)."""
 
@@ -54,6 +61,8 @@ class Reason:
     NOT_JSON_OBJECT = "not-json-object"
     BAD_SHAPE = "bad-shape"
     UNKNOWN_KEY = "unknown-key"
+    TOO_LONG = "too-long"
+    CONTROL_CHARACTER = "control-character"
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +255,22 @@ class _Converter:
     def cell(self, f: Field, value: Any, path: str, where: str | None = None) -> Any:
         """The cell value for one stored scalar (``None`` = blank)."""
         where = where or f.name
+        out = self._cell_value(f, value, path, where)
+        if isinstance(out, str):
+            if len(out) > MAX_CELL_TEXT:
+                raise _Unrepresentable(
+                    Reason.TOO_LONG, f"{len(out)} characters; a cell holds {MAX_CELL_TEXT}",
+                    where, value,
+                )
+            bad = _CONTROL.search(out)
+            if bad:
+                raise _Unrepresentable(
+                    Reason.CONTROL_CHARACTER,
+                    f"holds the control character U+{ord(bad.group()):04X}", where, value,
+                )
+        return out
+
+    def _cell_value(self, f: Field, value: Any, path: str, where: str) -> Any:
         if path == f"{self.profile.contacts_field}.{self.profile.contact_displayed_subfield}":
             return None if value is None else _displayed(value, where)
         if _blank(value):
