@@ -23,17 +23,6 @@ from importer.schema.columns import Column
 
 NOT_FOUND = "not-found"
 
-_WHY: dict[str, str] = {
-    Reason.NOT_A_CHOICE: "the stored value is not one of the schema's choices",
-    Reason.UNKNOWN_LICENCE: "the stored licence id is not in the site's licence list",
-    Reason.TOO_MANY_ENTRIES: "more entries are stored than this field allows",
-    Reason.UNKNOWN_SUBKEY: "an entry holds a key the schema does not define",
-    Reason.NOT_A_DATE: "the stored value is not a YYYY-MM-DD date",
-    Reason.NOT_JSON_OBJECT: "the stored value is not a JSON object",
-    Reason.BAD_SHAPE: "the stored value has a shape a cell cannot hold",
-    Reason.TOO_LONG: "the stored text is longer than a spreadsheet cell holds",
-    Reason.CONTROL_CHARACTER: "the stored text holds a character a workbook cannot store",
-}
 KEPT = "Left blank in this file, so importing it keeps the stored value."
 NO_COLUMN = "The file has no column for it; importing the file keeps it."
 
@@ -67,11 +56,8 @@ def notes_for_row(
     out = []
     for left in leftovers:
         header = _header_for(left.path, columns)
-        if left.reason == Reason.UNKNOWN_KEY:
-            message = f"{left.path!r} is not a field of the schema ({left.detail}). {NO_COLUMN}"
-        else:
-            why = _WHY.get(left.reason, left.detail)
-            message = f"{why}: {left.detail}. {KEPT}" if left.detail else f"{why}. {KEPT}"
+        tail = NO_COLUMN if left.reason == Reason.UNKNOWN_KEY else KEPT
+        message = f"{left.detail}. {tail}"
         out.append(Note(record, resource, Problem(
             code=left.reason,
             message=message[0].upper() + message[1:],

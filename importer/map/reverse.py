@@ -182,14 +182,15 @@ def _unknown_keys(
     for key, value in stored.items():
         if key in known or key in core or _blank(value):
             continue
-        out.append(Leftover(Reason.UNKNOWN_KEY, key, value, "not a field of the schema"))
+        out.append(Leftover(Reason.UNKNOWN_KEY, key, value,
+                            f"{key!r} is not a field of the schema"))
     for extra in stored.get("extras") or []:
         if not isinstance(extra, Mapping):
             continue
         key = str(extra.get("key"))
         if key not in known and not _blank(extra.get("value")):
             out.append(Leftover(Reason.UNKNOWN_KEY, key, extra.get("value"),
-                                "an extra the schema does not define"))
+                                f"the extra {key!r} is not a field of the schema"))
     return out
 
 
@@ -227,11 +228,11 @@ class _Converter:
         if _blank(stored):
             return {}
         if not isinstance(stored, list) or not all(isinstance(e, Mapping) for e in stored):
-            raise _Unrepresentable(Reason.BAD_SHAPE, "expected a list of entries")
+            raise _Unrepresentable(Reason.BAD_SHAPE, "the stored value is not a list of entries")
         if len(stored) > room:
             raise _Unrepresentable(
                 Reason.TOO_MANY_ENTRIES,
-                f"{len(stored)} entries stored; the file has room for {room}",
+                f"{len(stored)} entries are stored; the file has room for {room}",
             )
         known = {s.name for s in f.subfields}
         out: dict[str, Any] = {}
@@ -239,7 +240,8 @@ class _Converter:
             extra = sorted(k for k in entry if k not in known and not _blank(entry[k]))
             if extra:
                 raise _Unrepresentable(
-                    Reason.UNKNOWN_SUBKEY, f"entry {i} has {', '.join(extra)}, not in the schema",
+                    Reason.UNKNOWN_SUBKEY,
+                    f"entry {i} holds {', '.join(extra)}, which the schema does not define",
                     path=f"{f.name}[{i}].{extra[0]}", value=entry[extra[0]],
                 )
             cells = {
@@ -259,14 +261,16 @@ class _Converter:
         if isinstance(out, str):
             if len(out) > MAX_CELL_TEXT:
                 raise _Unrepresentable(
-                    Reason.TOO_LONG, f"{len(out)} characters; a cell holds {MAX_CELL_TEXT}",
+                    Reason.TOO_LONG,
+                    f"the text has {len(out)} characters; a cell holds {MAX_CELL_TEXT}",
                     where, value,
                 )
             bad = _CONTROL.search(out)
             if bad:
                 raise _Unrepresentable(
                     Reason.CONTROL_CHARACTER,
-                    f"holds the control character U+{ord(bad.group()):04X}", where, value,
+                    f"the text holds U+{ord(bad.group()):04X}, which a workbook cannot store",
+                    where, value,
                 )
         return out
 
@@ -286,14 +290,15 @@ class _Converter:
         if kind is FieldKind.LICENSE:
             if text not in self.lookups.licence_titles:
                 raise _Unrepresentable(
-                    Reason.UNKNOWN_LICENCE, "not in the licence list", where, value
+                    Reason.UNKNOWN_LICENCE,
+                    f"licence id {text!r} is not in the site's licence list", where, value,
                 )
             return self.lookups.licence_titles[text]
         if kind is FieldKind.ORGANIZATION or (f.choices_helper and not f.choices):
             return self.lookups.org_names.get(text, text)
         if kind is FieldKind.SELECT and text not in _choice_spellings(f):
             raise _Unrepresentable(
-                Reason.NOT_A_CHOICE, "not one of the schema's choices", where, value
+                Reason.NOT_A_CHOICE, f"{text!r} is not one of this field's choices", where, value
             )
         return text
 
@@ -302,15 +307,18 @@ class _Converter:
         if isinstance(value, str):
             items = _json_list(value)
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-            raise _Unrepresentable(Reason.BAD_SHAPE, "expected a list of words", where, value)
+            raise _Unrepresentable(
+                Reason.BAD_SHAPE, "the stored value is not a list of words", where, value
+            )
         for item in items:
             if LIST_SEPARATOR in item:
                 raise _Unrepresentable(
-                    Reason.BAD_SHAPE, f"{item!r} cannot be written in a comma list", where, value
+                    Reason.BAD_SHAPE, f"{item!r} holds a comma, which separates items here", where,
+                    value,
                 )
             if f.kind is FieldKind.MULTI_SELECT and item not in _choice_spellings(f):
                 raise _Unrepresentable(
-                    Reason.NOT_A_CHOICE, f"{item!r} is not one of the schema's choices", where,
+                    Reason.NOT_A_CHOICE, f"{item!r} is not one of this field's choices", where,
                     value,
                 )
         return join_list(items) if items else None
@@ -322,8 +330,9 @@ def _choice_spellings(f: Field) -> set[str]:
 
 def _scalar_text(value: Any, where: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _Unrepresentable(Reason.BAD_SHAPE, f"a {type(value).__name__}, not text", where,
-                               value)
+        kind = type(value).__name__
+        raise _Unrepresentable(Reason.BAD_SHAPE, f"the stored value is a {kind}, not text",
+                               where, value)
     return str(value)
 
 
@@ -342,7 +351,9 @@ def _displayed(value: Any, where: str) -> str:
         return YES
     if value == []:
         return NO
-    raise _Unrepresentable(Reason.BAD_SHAPE, "expected [\"displayed\"] or []", where, value)
+    raise _Unrepresentable(
+        Reason.BAD_SHAPE, 'the stored value is neither ["displayed"] nor []', where, value
+    )
 
 
 def _date(value: Any, where: str) -> dt.date:
@@ -351,7 +362,7 @@ def _date(value: Any, where: str) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise _Unrepresentable(Reason.NOT_A_DATE, "not a YYYY-MM-DD date", where, value)
+    raise _Unrepresentable(Reason.NOT_A_DATE, f"{value!r} is not a YYYY-MM-DD date", where, value)
 
 
 def _json(value: Any, where: str) -> str:
@@ -362,5 +373,7 @@ def _json(value: Any, where: str) -> str:
         except ValueError:
             obj = None
     if not isinstance(obj, dict):
-        raise _Unrepresentable(Reason.NOT_JSON_OBJECT, "not a JSON object", where, value)
+        raise _Unrepresentable(
+            Reason.NOT_JSON_OBJECT, "the stored value is not a JSON object", where, value
+        )
     return json.dumps(obj, ensure_ascii=False)

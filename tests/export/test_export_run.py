@@ -106,8 +106,8 @@ def test_notes_sheet_and_blank_cell_for_a_value_no_longer_a_choice(
     assert [c.value for c in ws[2]] == [
         "dataset-0002", None, "datasets", f"{letter}4", "security_class", "not-a-choice",
         "SECRET",
-        "The stored value is not one of the schema's choices: not one of the schema's "
-        "choices. Left blank in this file, so importing it keeps the stored value.",
+        "'SECRET' is not one of this field's choices. Left blank in this file, so "
+        "importing it keeps the stored value.",
     ]
     assert ws.max_row == 2
     assert [n.line() for n in result.notes] == [
