@@ -61,6 +61,8 @@ def export_command(
     if progress is not None:
         click.echo("", err=True)
     _report(result, selection)
+    if site.token is None and (result.path is None or result.missing):
+        click.echo(f"{TOKEN_ENV} is not set: only public, published records can be seen.")
     return 1 if result.missing else 0
 
 

@@ -38,7 +38,9 @@ class Note:
     def line(self) -> str:
         """One console line: ``record [resource] cell field: message``."""
         p = self.problem
-        where = f"{p.sheet}!{p.cell}" if p.cell else (p.sheet or "")
+        where = f"{p.sheet}!{p.cell}" if p.cell else f"{p.sheet or ''} row {p.row or ''}"
+        if not p.sheet:
+            where = ""
         who = self.record + (f" / resource {self.resource}" if self.resource else "")
         return f"{who}: {where} {p.field or ''}: {p.message}".replace("  ", " ")
 

@@ -297,6 +297,13 @@ class _Converter:
         if kind is FieldKind.ORGANIZATION or (f.choices_helper and not f.choices):
             return self.lookups.org_names.get(text, text)
         if kind is FieldKind.SELECT and text not in _choice_spellings(f):
+            fixed = next((c.value for c in f.choices if text in c.aliases), None)
+            if fixed is not None:
+                raise _Unrepresentable(
+                    Reason.NOT_A_CHOICE,
+                    f"{text!r} is the schema's old spelling of {fixed!r}, which import would send",
+                    where, value,
+                )
             raise _Unrepresentable(
                 Reason.NOT_A_CHOICE, f"{text!r} is not one of this field's choices", where, value
             )

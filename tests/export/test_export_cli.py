@@ -51,10 +51,13 @@ def test_export_an_organization(url, tmp_path, capsys, monkeypatch) -> None:
          "Error: organization 'secret-org' does not exist on this site or this token cannot "
          "read it\n"),
         (["--query", "zzz"], 0,
-         "0 records exported (query 'zzz' matched nothing); no file written.\n", ""),
+         "0 records exported (query 'zzz' matched nothing); no file written.\n"
+         "CKAN_API_TOKEN is not set: only public, published records can be seen.\n", ""),
     ],
 )
-def test_bad_or_empty_selection(url, tmp_path, capsys, args, code, stdout, stderr) -> None:
+def test_bad_or_empty_selection(url, tmp_path, capsys, monkeypatch, args, code, stdout,
+                                stderr) -> None:
+    monkeypatch.delenv("CKAN_API_TOKEN", raising=False)
     out = tmp_path / "x.xlsx"
     got = run(["export", "--url", url, *args, "-o", str(out)], capsys)
     assert got == (code, stdout, stderr)

@@ -213,7 +213,8 @@ def test_dataset_values(pkg, layout, path, value, cells, leftover) -> None:
                   "'roads' is not one of this field's choices")),
         ("1.projection_name", "epsg26710,", {"projection_name": None},
          Leftover(Reason.NOT_A_CHOICE, "projection_name", "epsg26710,",
-                  "'epsg26710,' is not one of this field's choices")),
+                  "'epsg26710,' is the schema's old spelling of 'epsg26710', which import "
+                  "would send")),
         ("1.json_table_schema", [1, 2], {"json_table_schema": None},
          Leftover(Reason.NOT_JSON_OBJECT, "json_table_schema", [1, 2],
                   "the stored value is not a JSON object")),
