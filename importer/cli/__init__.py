@@ -48,6 +48,12 @@ def main(argv: list[str] | None = None) -> None:
 from importer.cli.template import template_command  # noqa: E402
 
 cli.add_command(template_command)
+from importer.cli.import_ import import_command  # noqa: E402
+
+cli.add_command(import_command)
+from importer.cli.demo import demo_command  # noqa: E402
+
+cli.add_command(demo_command)
 from importer.cli.export import export_command  # noqa: E402
 
 cli.add_command(export_command)

@@ -1,0 +1,115 @@
+"""``bcdc-import import FILE``: create or patch the workbook's records on a CKAN site.
+
+Translation only: options -> :func:`importer.publish.run.run_import` -> reports, summary
+and exit code (0 all rows done, 1 some rows failed or invalid, 2 nothing could be done,
+130 stopped by Ctrl-C). The token comes from ``CKAN_API_TOKEN``, the config file or a
+hidden prompt, never from the command line (see docs/import.md).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from importer.errors import Interrupted
+from importer.publish.config import check_url, default_config_path, load_site, resolve_token
+from importer.publish.progress import Progress
+from importer.publish.results import write_results_json, write_results_workbook
+from importer.publish.run import ImportOptions, ImportResult, connect, console_summary, run_import
+
+
+def default_report(file: Path) -> Path:
+    return file.with_name(f"{file.stem}-import-report.xlsx")
+
+
+def journal_for(report: Path) -> Path:
+    """The journal lives next to the report: ``<report stem>.journal.jsonl``."""
+    return report.with_name(f"{report.stem}.journal.jsonl")
+
+
+def _prompt() -> str:
+    return str(click.prompt("API token", hide_input=True, err=True))
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--url", help="The CKAN site, e.g. https://catalogue.data.gov.bc.ca")
+@click.option("--site", "site_name", help="A named site from the config file.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Config file of named sites (default ~/.config/bcdc-importer/sites.toml).")
+@click.option("--dry-run", is_flag=True, help="Plan and report; send no write.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Send the valid rows even when other rows have errors.")
+@click.option("--workers", type=click.IntRange(1, 16), default=3, show_default=True,
+              help="Rows sent in parallel.")
+@click.option("--max-rate", type=click.FloatRange(min=0.1), default=None,
+              help="At most this many requests per second.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              help="Seconds to wait for one answer before retrying.")
+@click.option("--publish", is_flag=True,
+              help="Move each DRAFT record written to PENDING PUBLISH.")
+@click.option("--create-only", is_flag=True, help="Only create; skip rows that exist.")
+@click.option("--update-only", is_flag=True, help="Only update; skip rows that do not exist.")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Results workbook (default FILE-import-report.xlsx next to FILE).")
+@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the results as JSON.")
+@click.option("--insecure-http", is_flag=True,
+              help="Allow plain http:// to a site that is not on this machine.")
+def import_command(file: Path, url: str | None, site_name: str | None,
+                   config_path: Path | None, dry_run: bool, skip_invalid: bool, workers: int,
+                   max_rate: float | None, timeout: float, publish: bool, create_only: bool,
+                   update_only: bool, report_path: Path | None, json_path: Path | None,
+                   insecure_http: bool) -> int:
+    """Create or update the catalogue records of FILE (checked first, like `check`)."""
+    if create_only and update_only:
+        raise click.UsageError("--create-only and --update-only exclude each other")
+    if bool(url) == bool(site_name):
+        raise click.UsageError("give the site with either --url URL or --site NAME")
+    site_cfg = load_site(config_path or default_config_path(), site_name) if site_name else None
+    site_url = check_url(site_cfg.url if site_cfg else str(url), insecure_http)
+    token = resolve_token(os.environ, site_cfg, _prompt if sys.stdin.isatty() else None)
+    report = report_path or default_report(file)
+    options = ImportOptions(dry_run=dry_run, skip_invalid=skip_invalid, workers=workers,
+                            publish=publish, create_only=create_only,
+                            update_only=update_only,
+                            journal_path=None if dry_run else journal_for(report))
+    conn = connect(site_url, token, timeout, workers, max_rate)
+    try:
+        result = run_import(file, conn, options, progress=Progress(sys.stderr))
+    finally:
+        conn.client.transport.close()
+    write_results_workbook(result, file, report)
+    if json_path:
+        write_results_json(result, file, json_path, report)
+    _print_summary(result, report, json_path)
+    if result.interrupted:
+        left = sum(1 for o in result.outcomes if o.status.value == "not done")
+        raise Interrupted(f"stopped by Ctrl-C with {left} row(s) not done; the report is "
+                          f"{report}. Run the same command again to finish: rows already "
+                          "done are confirmed on the site, not sent again.")
+    return result.exit_code
+
+
+def _print_summary(result: ImportResult, report: Path, json_path: Path | None) -> None:
+    out = sys.stdout
+    console_summary(result, out)
+    failed = [o for o in result.outcomes if o.status.value in ("failed", "invalid")]
+    for o in failed[:10]:
+        first = o.problems[0] if o.problems else None
+        where = f"{first.sheet}!{first.cell}" if first and first.cell else \
+            f"{o.record.sheet} row {o.record.row}"
+        out.write(f"  {o.status.value}: {where}: {first.message if first else o.message}\n")
+    if len(failed) > 10:
+        out.write(f"  ... and {len(failed) - 10} more in the report\n")
+    if result.blocked:
+        out.write("Nothing was sent: fix the rows with errors, or use --skip-invalid to send "
+                  "only the valid rows.\n")
+    out.write(f"Report: {report}\n")
+    if json_path:
+        out.write(f"JSON: {json_path}\n")
+    if result.journal_path:
+        out.write(f"Journal: {result.journal_path}\n")

@@ -1,0 +1,248 @@
+"""The batch engine: carry out the plan with a bounded pool of workers.
+
+Each row that writes is one job: create (resources embedded) or patch, then its resource
+steps, then the optional publish transition, in that order, in one worker. Jobs run on a
+bounded :class:`~concurrent.futures.ThreadPoolExecutor` sharing one :class:`Client` (one
+keep-alive session). One failing row never stops the others: every failure becomes that
+row's outcome. Only a rejected token stops the run (every later request would fail too).
+
+Ctrl-C: the stop flag is set, queued jobs are cancelled, a job in flight finishes its
+current request and then stops; rows not finished are ``not done`` and the caller writes
+the report and says how to resume.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from importer.errors import AuthError, SiteError
+from importer.problems import Problem
+from importer.publish.errormap import ColumnIndex, map_error_dict
+from importer.publish.plan import Action, Change, ResourceStep, RowPlan
+from importer.publish.transport import Client, Stopped
+from importer.records import DatasetRecord
+from importer.schema import Layout
+from importer.site import ActionFailed, NotAuthorized, NotFound, ValidationFailed
+
+
+class Status(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    INVALID = "invalid"
+    NOT_DONE = "not done"
+    WOULD_CREATE = "would create"
+    WOULD_UPDATE = "would update"
+
+
+@dataclass
+class RowOutcome:
+    """What happened to one dataset row."""
+
+    record: DatasetRecord
+    status: Status
+    name: str | None = None
+    record_id: str | None = None
+    changes: list[Change] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    message: str = ""
+    #: the outcome comes from an earlier run's journal, confirmed by looking it up.
+    confirmed: bool = False
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.record.sheet, self.record.row)
+
+    def journal_entry(self) -> dict[str, Any]:
+        return {
+            "type": "row", "sheet": self.record.sheet, "row": self.record.row,
+            "name": self.name, "id": self.record_id, "status": str(self.status),
+            "changed": [c.path for c in self.changes], "message": self.message,
+        }
+
+
+OutcomeSink = Callable[[RowOutcome], None]
+
+
+def static_outcome(plan: RowPlan) -> RowOutcome:
+    """The outcome of a row that sends nothing (unchanged, skip, invalid)."""
+    status = {Action.UNCHANGED: Status.UNCHANGED, Action.SKIP: Status.SKIPPED,
+              Action.INVALID: Status.INVALID}[plan.action]
+    return RowOutcome(plan.record, status, name=plan.name or None,
+                      record_id=plan.existing_id, problems=list(plan.problems),
+                      message=plan.reason)
+
+
+@dataclass
+class Engine:
+    client: Client
+    layout: Layout
+    workers: int = 3
+    columns: ColumnIndex | None = None
+
+    def run(self, plans: Sequence[RowPlan], sink: OutcomeSink) -> list[RowOutcome]:
+        """Run every writing plan; ``sink`` receives each outcome as it happens (from
+        the calling thread). Returns outcomes in plan order. On Ctrl-C, stops cleanly and
+        re-raises :class:`KeyboardInterrupt` after the in-flight jobs finished."""
+        outcomes: dict[int, RowOutcome] = {}
+        jobs = [(i, p) for i, p in enumerate(plans) if p.writes]
+        pool = ThreadPoolExecutor(max_workers=max(1, self.workers),
+                                  thread_name_prefix="import")
+        futures: dict[Future[RowOutcome], int] = {
+            pool.submit(self._job, p): i for i, p in jobs}
+        pending = set(futures)
+        auth_error: AuthError | None = None
+        try:
+            while pending:
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    if fut.cancelled():
+                        continue
+                    try:
+                        outcome = fut.result()
+                    except AuthError as err:
+                        auth_error = auth_error or err
+                        self.client.stop.set()
+                        outcome = self._not_done(plans[futures[fut]], str(err))
+                    outcomes[futures[fut]] = outcome
+                    sink(outcome)
+        except KeyboardInterrupt:
+            self.client.stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            self._collect(futures, plans, outcomes, sink)
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        self._collect(futures, plans, outcomes, sink)
+        if auth_error is not None:
+            raise auth_error
+        return [outcomes.get(i) or static_outcome(p) for i, p in enumerate(plans)]
+
+    def _collect(self, futures: dict[Future[RowOutcome], int], plans: Sequence[RowPlan],
+                 outcomes: dict[int, RowOutcome], sink: OutcomeSink) -> None:
+        for fut, i in futures.items():
+            if i in outcomes:
+                continue
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                outcome = fut.result()
+            else:
+                outcome = self._not_done(plans[i], "stopped before this row was sent")
+            outcomes[i] = outcome
+            sink(outcome)
+
+    @staticmethod
+    def _not_done(plan: RowPlan, why: str) -> RowOutcome:
+        return RowOutcome(plan.record, Status.NOT_DONE, name=plan.name or None,
+                          record_id=plan.existing_id, message=why)
+
+    # -- one row -------------------------------------------------------------------------
+
+    def _job(self, plan: RowPlan) -> RowOutcome:
+        if self.client.stop.is_set():
+            return self._not_done(plan, "stopped before this row was sent")
+        done: list[str] = []
+        pkg_id = plan.existing_id
+        try:
+            if plan.action is Action.CREATE:
+                pkg = self.client.call("package_create", plan.body,
+                                       lost_check=lambda: self._find_ours(plan.body))
+                pkg_id = str(pkg["id"])
+                done.append("created")
+            else:
+                if plan.body:
+                    self.client.call("package_patch", plan.body)
+                    done.append("record patched")
+                for step in plan.resources:
+                    self._resource(step, str(pkg_id))
+                    if step.action is not Action.UNCHANGED:
+                        done.append(f"resource {step.record.resource.get('name', '')!s} "
+                                    f"{step.action}d")
+            if plan.publish_to and self.layout.profile.state_field:
+                self.client.call("package_patch", {
+                    "id": pkg_id, self.layout.profile.state_field: plan.publish_to})
+                done.append(f"moved to {plan.publish_to}")
+        except Stopped:
+            msg = "stopped before this row was finished"
+            if done:
+                msg += f" (done so far: {', '.join(done)})"
+            return RowOutcome(plan.record, Status.NOT_DONE, plan.name, pkg_id,
+                              message=msg)
+        except ActionFailed as err:
+            return self._failed(plan, pkg_id, err, done)
+        except AuthError:
+            raise
+        except SiteError as err:
+            return RowOutcome(plan.record, Status.FAILED, plan.name, pkg_id,
+                              message=_with_done(str(err), done),
+                              problems=[plan.record.row_problem("site-error", str(err))])
+        status = Status.CREATED if plan.action is Action.CREATE else Status.UPDATED
+        return RowOutcome(plan.record, status, plan.name, pkg_id, changes=list(plan.changes),
+                          message=", ".join(done))
+
+    def _resource(self, step: ResourceStep, pkg_id: str) -> None:
+        try:
+            if step.action is Action.CREATE:
+                name = step.body.get("name")
+                check = (lambda: self._find_resource(pkg_id, str(name))) if name else None
+                self.client.call("resource_create", {"package_id": pkg_id, **step.body},
+                                 lost_check=check)
+            elif step.action is Action.UPDATE:
+                self.client.call("resource_patch", {"id": step.resource_id, **step.body})
+        except ActionFailed as err:
+            err.resource_step = step  # type: ignore[attr-defined]
+            raise
+
+    def _find_ours(self, body: dict[str, Any]) -> dict[str, Any] | None:
+        """After a lost answer: the record by name, if it is the one we sent (same title
+        and organization); ``None`` when absent or someone else's."""
+        try:
+            pkg = self.client.call("package_show", {"id": body["name"]})
+        except NotFound:
+            return None
+        if not isinstance(pkg, dict):
+            return None
+        org = pkg.get("owner_org")
+        org_name = (pkg.get("organization") or {}).get("name")
+        if pkg.get("title") == body.get("title") and body.get("owner_org") in (org, org_name):
+            return pkg
+        return None
+
+    def _find_resource(self, pkg_id: str, name: str) -> dict[str, Any] | None:
+        pkg = self.client.call("package_show", {"id": pkg_id})
+        for res in pkg.get("resources") or []:
+            if res.get("name") == name:
+                return dict(res)
+        return None
+
+    def _failed(self, plan: RowPlan, pkg_id: str | None, err: ActionFailed,
+                done: list[str]) -> RowOutcome:
+        record = plan.record
+        step: ResourceStep | None = getattr(err, "resource_step", None)
+        if isinstance(err, ValidationFailed):
+            problems = map_error_dict(err.error_dict, record,
+                                      step.record if step else None, self.columns)
+            message = "the catalogue rejected " + "; ".join(
+                f"{p.field or 'the row'}: {p.message}" for p in problems)[:300]
+        elif isinstance(err, NotAuthorized):
+            org = plan.body.get("owner_org") or (plan.existing or {}).get("owner_org")
+            verb = "create" if plan.action is Action.CREATE else "edit"
+            message = (f"this API token may not {verb} "
+                       f"records in organization {org} (ask an admin of that organization "
+                       "to make you an editor)")
+            problems = [record.row_problem("not-authorized", message, field="owner_org")]
+        else:
+            message = str(err)
+            problems = [record.row_problem("site-error", message)]
+        return RowOutcome(record, Status.FAILED, plan.name, pkg_id, problems=problems,
+                          message=_with_done(message, done))
+
+
+def _with_done(message: str, done: list[str]) -> str:
+    return f"{message} (already done: {', '.join(done)})" if done else message
+

@@ -1,0 +1,402 @@
+"""Plan, then act: what each row will do to the site, decided before anything is sent.
+
+Each dataset row is matched to a stored record (by its ``id`` column when given, else by
+``name``) and becomes one :class:`RowPlan`:
+
+* ``create``: no stored record; the body is a full ``package_create`` body (type, DRAFT,
+  arrays, ``private`` from visibility, resources embedded);
+* ``update``: the row gives values that differ from the stored ones (compared in the
+  normal form of :mod:`importer.publish.normal`); the body is a ``package_patch`` body with
+  only those fields, and resource steps for resources that are new or differ;
+* ``unchanged``: nothing differs; nothing is sent;
+* ``skip``: excluded by ``--create-only`` / ``--update-only``;
+* ``invalid``: the row cannot be planned (two rows resolving to one record, an ``id``
+  that matches nothing, ...).
+
+Update semantics (docs/import.md): a blank cell leaves the stored value; ``<clear>``
+empties it; keywords replace the stored set (sent as ``tags``, never ``tag_string``, which
+a patch would append). A repeating field the row gives replaces the stored list whole:
+the row's entries are the whole list, so when a record has contacts 1..3 and the row gives
+only contact 1, contacts 2 and 3 are removed. Inside an entry the row gives, a blank
+sub-cell keeps the stored entry's value at the same position (so editing one e-mail cell
+changes only that e-mail).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from importer.problems import Problem
+from importer.publish.normal import (
+    TAGS_KEY,
+    empty_for,
+    field_for_key,
+    normalise_resource,
+    normalise_value,
+    tag_names,
+)
+from importer.records import DatasetRecord, ResourceRecord
+from importer.schema import Field, FieldKind, Layout
+
+#: keys never compared or patched from a row (identity and type).
+_NOT_PATCHED = frozenset({"id", "type", "resources"})
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    SKIP = "skip"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One field that will change: its path (``notes``, ``resources[Data CSV].format``),
+    the stored value and the new one, both in normal form (``None`` = empty)."""
+
+    path: str
+    old: Any
+    new: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.path, "old": self.old, "new": self.new}
+
+
+@dataclass
+class ResourceStep:
+    """What happens to one resource row inside its package."""
+
+    record: ResourceRecord
+    action: Action
+    resource_id: str | None = None
+    body: dict[str, Any] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class RowPlan:
+    """What happens to one dataset row."""
+
+    record: DatasetRecord
+    action: Action
+    existing: dict[str, Any] | None = None
+    body: dict[str, Any] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+    resources: list[ResourceStep] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    reason: str = ""
+    #: move DRAFT -> this state with one extra patch after the write (``--publish``).
+    publish_to: str | None = None
+
+    @property
+    def name(self) -> str:
+        if self.existing and isinstance(self.existing.get("name"), str):
+            new = self.body.get("name")
+            return new if isinstance(new, str) else str(self.existing["name"])
+        return self.record.name or ""
+
+    @property
+    def existing_id(self) -> str | None:
+        return str(self.existing["id"]) if self.existing and self.existing.get("id") else None
+
+    @property
+    def writes(self) -> bool:
+        return self.action in (Action.CREATE, Action.UPDATE)
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    create_only: bool = False
+    update_only: bool = False
+    publish: bool = False
+
+
+@dataclass
+class Existing:
+    """Stored records found on the site, by id and by name."""
+
+    by_id: dict[str, dict[str, Any]] = field(default_factory=dict)
+    by_name: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def add(self, pkg: dict[str, Any]) -> None:
+        if pkg.get("id"):
+            self.by_id[str(pkg["id"])] = pkg
+        if pkg.get("name"):
+            self.by_name[str(pkg["name"])] = pkg
+
+
+Caller = Callable[[str, dict[str, Any]], Any]
+SEARCH_CHUNK = 50
+
+
+def fetch_existing(call: Caller, records: Sequence[DatasetRecord],
+                   is_not_found: Callable[[Exception], bool],
+                   chunk: int = SEARCH_CHUNK) -> Existing:
+    """The stored records the rows refer to, in few requests.
+
+    ``package_search`` by name (and id) in chunks, with private and draft records; then
+    ``package_show`` for each row search did not return, because search hides other
+    organizations' unpublished records from editors (FIELDS.md §1.7).
+    """
+    found = Existing()
+    names = sorted({r.name for r in records if r.name and _searchable(r.name)})
+    ids = sorted({str(r.package["id"]) for r in records if r.package.get("id")})
+    for key, values in (("name", names), ("id", ids)):
+        for start in range(0, len(values), chunk):
+            part = values[start:start + chunk]
+            fq = f"{key}:(" + " OR ".join(f'"{v}"' for v in part) + ")"
+            result = call("package_search", {
+                "fq": fq, "rows": len(part) * 2, "include_private": True,
+                "include_drafts": True,
+            })
+            for pkg in result.get("results", []):
+                if pkg.get("name") in part or pkg.get("id") in part:
+                    found.add(pkg)
+    missing = [r.package.get("id") or r.name for r in records
+               if (r.package.get("id") and str(r.package["id"]) not in found.by_id)
+               or (not r.package.get("id") and r.name and r.name not in found.by_name)]
+    for ident in dict.fromkeys(m for m in missing if m):
+        try:
+            found.add(call("package_show", {"id": ident}))
+        except Exception as err:  # only "not found" means absent; anything else stops
+            if not is_not_found(err):
+                raise
+    return found
+
+
+def _searchable(name: str) -> bool:
+    return all(c.isalnum() or c in "-_" for c in name)
+
+
+def build_plan(records: Iterable[DatasetRecord], existing: Existing, layout: Layout,
+               options: PlanOptions = PlanOptions()) -> list[RowPlan]:
+    """One :class:`RowPlan` per record, in row order."""
+    plans = [_plan_row(r, existing, layout, options) for r in records]
+    _flag_collisions(plans)
+    return plans
+
+
+def _plan_row(record: DatasetRecord, existing: Existing, layout: Layout,
+              options: PlanOptions) -> RowPlan:
+    given_id = record.package.get("id")
+    if given_id:
+        stored = existing.by_id.get(str(given_id))
+        if stored is None:
+            cell = record.locate("id")
+            msg = (f"No record with id {given_id} exists on the site (or this token "
+                   "cannot see it). Clear the id cell to create a new record.")
+            problem = (cell.problem("unknown-id", msg, field="id") if cell
+                       else record.row_problem("unknown-id", msg, field="id"))
+            return RowPlan(record, Action.INVALID, problems=[problem], reason=msg)
+    else:
+        stored = existing.by_name.get(record.name or "")
+    if stored is None:
+        if options.update_only:
+            return RowPlan(record, Action.SKIP,
+                           reason="no record with this name exists (--update-only)")
+        plan = RowPlan(record, Action.CREATE, body=create_body(record, layout))
+        plan.changes = [Change(k, None, v) for k, v in _normal_items(plan.body, layout)]
+        if options.publish and layout.profile.publish_request_state:
+            plan.publish_to = layout.profile.publish_request_state
+        return plan
+    if options.create_only:
+        return RowPlan(record, Action.SKIP, existing=stored,
+                       reason="a record with this name already exists (--create-only)")
+    return _plan_update(record, stored, layout, options)
+
+
+def create_body(record: DatasetRecord, layout: Layout) -> dict[str, Any]:
+    """The ``package_create`` body: the row's package, its type, the profile's create
+    values (``publish_state: DRAFT``), ``private`` from visibility, keywords as ``tags``
+    and the resources embedded."""
+    profile = layout.profile
+    body: dict[str, Any] = {k: v for k, v in record.package.items() if k != "id"}
+    body["type"] = layout.schema.dataset_type
+    for key, value in profile.create_values.items():
+        body.setdefault(key, value)
+    _tags_as_list(body)
+    vis = profile.visibility_field
+    if vis and "private" not in body and isinstance(body.get(vis), str):
+        body["private"] = body[vis] == profile.private_value
+    resources = [{k: v for k, v in r.resource.items() if k != "id"} for r in record.resources]
+    if resources:
+        body["resources"] = resources
+    return body
+
+
+def _tags_as_list(body: dict[str, Any]) -> None:
+    if "tag_string" in body or TAGS_KEY in body:
+        names = tag_names(body)
+        body.pop("tag_string", None)
+        body[TAGS_KEY] = [{"name": n} for n in names]
+
+
+def _normal_items(body: dict[str, Any], layout: Layout) -> list[tuple[str, Any]]:
+    items = []
+    for key, value in body.items():
+        f = field_for_key(layout, key)
+        if f is None or key in _NOT_PATCHED:
+            continue
+        new = tag_names(body) if f.kind is FieldKind.TAGS else normalise_value(f, value)
+        if new is not None:
+            items.append((TAGS_KEY if f.kind is FieldKind.TAGS else key, new))
+    return items
+
+
+def _plan_update(record: DatasetRecord, stored: dict[str, Any], layout: Layout,
+                 options: PlanOptions) -> RowPlan:
+    plan = RowPlan(record, Action.UNCHANGED, existing=stored)
+    body, changes = patch_body(record, stored, layout)
+    steps = [_plan_resource(r, stored, layout) for r in record.resources]
+    problems = _resource_collisions(steps)
+    if problems:
+        return RowPlan(record, Action.INVALID, existing=stored, problems=problems,
+                       reason=problems[0].message)
+    plan.resources = steps
+    plan.changes = changes + [c for s in steps for c in s.changes]
+    if body:
+        plan.body = {"id": stored["id"], **body}
+    state_field = layout.profile.state_field
+    target = layout.profile.publish_request_state
+    if options.publish and state_field and target:
+        state_after = body.get(state_field, stored.get(state_field))
+        if state_after == layout.profile.create_values.get(state_field, "DRAFT"):
+            plan.publish_to = target
+            plan.changes.append(Change(state_field, state_after, target))
+    if body or any(s.action is not Action.UNCHANGED for s in steps) or plan.publish_to:
+        plan.action = Action.UPDATE
+    return plan
+
+
+def patch_body(record: DatasetRecord, stored: dict[str, Any],
+               layout: Layout) -> tuple[dict[str, Any], list[Change]]:
+    """The ``package_patch`` fields (without ``id``) and the changes they make."""
+    body: dict[str, Any] = {}
+    changes: list[Change] = []
+    given = dict(record.package)
+    for key in record.cleared:
+        given.setdefault(key, empty_for(field_for_key(layout, key)))
+    vis, private_value = layout.profile.visibility_field, layout.profile.private_value
+    if vis and isinstance(given.get(vis), str) and "private" not in given:
+        given["private"] = given[vis] == private_value
+    if "tag_string" in given:
+        given[TAGS_KEY] = [{"name": n} for n in tag_names(given)]
+        del given["tag_string"]
+    for key, new in given.items():
+        if key in _NOT_PATCHED:
+            continue
+        f = field_for_key(layout, key)
+        if key == "private":
+            if isinstance(new, bool) and new != stored.get("private"):
+                body[key] = new
+                changes.append(Change(key, stored.get("private"), new))
+            continue
+        if f is None:
+            continue
+        if f.kind is FieldKind.TAGS:
+            old_n, new_n = tag_names(stored) or None, tag_names({TAGS_KEY: new}) or None
+            if old_n != new_n:
+                body[TAGS_KEY] = [{"name": n} for n in new_n or []]
+                changes.append(Change(TAGS_KEY, old_n, new_n))
+            continue
+        if f.kind is FieldKind.REPEATING and isinstance(new, list):
+            new = merge_entries(f, new, stored.get(key))
+        old_n, new_n = normalise_value(f, stored.get(key)), normalise_value(f, new)
+        if old_n != new_n:
+            body[key] = new
+            changes.append(Change(key, old_n, new_n))
+    return body, changes
+
+
+def merge_entries(f: Field, given: list[Any], stored: Any) -> list[Any]:
+    """The row's entries are the whole list; a sub-field an entry leaves out keeps the
+    stored entry's value at the same position."""
+    old = stored if isinstance(stored, list) else []
+    merged: list[Any] = []
+    names = [s.name for s in f.subfields]
+    for i, entry in enumerate(given):
+        if not isinstance(entry, dict):
+            merged.append(entry)
+            continue
+        base = old[i] if i < len(old) and isinstance(old[i], dict) else {}
+        merged.append({**{n: base[n] for n in names if n in base}, **entry})
+    return merged
+
+
+def _plan_resource(rec: ResourceRecord, stored: dict[str, Any], layout: Layout) -> ResourceStep:
+    existing = stored.get("resources") or []
+    rid = rec.resource.get("id")
+    match = None
+    if rid:
+        match = next((r for r in existing if r.get("id") == rid), None)
+    elif rec.resource.get("name"):
+        match = next((r for r in existing if r.get("name") == rec.resource["name"]), None)
+    label = str(rec.resource.get("name") or rid or f"row {rec.row}")
+    if match is None:
+        body = {k: v for k, v in rec.resource.items() if k != "id"}
+        changes = [Change(f"resources[{label}].{k}", None, v)
+                   for k, v in normalise_resource(body, layout).items()]
+        return ResourceStep(rec, Action.CREATE, body=body, changes=changes)
+    body, changes = {}, []
+    given = dict(rec.resource)
+    for key in rec.cleared:
+        given.setdefault(key, empty_for(field_for_key(layout, key, resource=True)))
+    for key, new in given.items():
+        f = field_for_key(layout, key, resource=True)
+        if f is None or key == "id":
+            continue
+        if f.kind is FieldKind.REPEATING and isinstance(new, list):
+            new = merge_entries(f, new, match.get(key))
+        old_n, new_n = normalise_value(f, match.get(key)), normalise_value(f, new)
+        if old_n != new_n:
+            body[key] = new
+            changes.append(Change(f"resources[{label}].{key}", old_n, new_n))
+    action = Action.UPDATE if body else Action.UNCHANGED
+    return ResourceStep(rec, action, resource_id=str(match["id"]), body=body, changes=changes)
+
+
+def _resource_collisions(steps: list[ResourceStep]) -> list[Problem]:
+    seen: dict[str, list[ResourceStep]] = defaultdict(list)
+    for s in steps:
+        if s.resource_id:
+            seen[s.resource_id].append(s)
+    problems = []
+    for group in seen.values():
+        if len(group) > 1:
+            rows = ", ".join(str(s.record.row) for s in group)
+            for s in group:
+                msg = (f"Resource rows {rows} all match the same stored resource; "
+                       "give each a different name or id.")
+                cell = s.record.locate("name") or s.record.locate("id")
+                problems.append(cell.problem("duplicate-resource", msg) if cell else
+                                Problem("duplicate-resource", msg, sheet=s.record.sheet,
+                                        row=s.record.row))
+    return problems
+
+
+def _flag_collisions(plans: list[RowPlan]) -> None:
+    """Two rows resolving to the same record (or creating the same name) are both invalid:
+    sending either would silently overwrite the other."""
+    groups: dict[str, list[RowPlan]] = defaultdict(list)
+    for p in plans:
+        if p.action is Action.INVALID:
+            continue
+        key = f"id:{p.existing_id}" if p.existing_id else f"name:{p.record.name}"
+        groups[key].append(p)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        rows = ", ".join(str(p.record.row) for p in group)
+        for p in group:
+            msg = (f"Rows {rows} all refer to the same record "
+                   f"({p.name or p.existing_id}); keep one row per record.")
+            cell = p.record.locate("id") if p.record.package.get("id") else None
+            cell = cell or p.record.locate("name")
+            problem = (cell.problem("duplicate-record", msg, field="name") if cell
+                       else p.record.row_problem("duplicate-record", msg))
+            p.action, p.problems, p.reason = Action.INVALID, [problem], msg

@@ -1,0 +1,346 @@
+"""The import, start to end: check, plan, act, journal, report.
+
+:func:`import_records` is the heart (records in, outcomes out) and is what the tests
+drive with records built in code; :func:`run_import` adds reading and checking the
+workbook (the same checks as ``check``, against the site) and the file hash.
+
+Nothing is sent when any row has errors, unless ``skip_invalid``. Rights are checked
+before sending: rows whose organization the token may not write to fail with a clear
+message and are not sent; the others go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from importer.errors import AuthError, SiteError, WorkbookError
+from importer.problems import Problem, Severity
+from importer.publish.engine import Engine, RowOutcome, Status, static_outcome
+from importer.publish.errormap import ColumnIndex
+from importer.publish.journal import Journal, JournalState, read_journal
+from importer.publish.plan import Action, PlanOptions, RowPlan, build_plan, fetch_existing
+from importer.publish.progress import Progress
+from importer.publish.transport import Client, RateLimiter, Transport
+from importer.records import DatasetRecord
+from importer.schema import Layout, build_layout, load_from_site
+from importer.site import ActionFailed, NotFound, Site
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    dry_run: bool = False
+    skip_invalid: bool = False
+    workers: int = 3
+    publish: bool = False
+    create_only: bool = False
+    update_only: bool = False
+    journal_path: Path | None = None
+
+
+@dataclass
+class ImportResult:
+    """Every row's outcome, with what the run knew and did."""
+
+    site_url: str
+    outcomes: list[RowOutcome]
+    plans: list[RowPlan] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    dry_run: bool = False
+    interrupted: bool = False
+    blocked: bool = False
+    workbook_sha256: str | None = None
+    journal_path: Path | None = None
+    resumed: bool = False
+    notices: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    requests: dict[str, int] = field(default_factory=dict)
+    retries: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(str(o.status) for o in self.outcomes)
+
+    @property
+    def exit_code(self) -> int:
+        bad = {Status.FAILED, Status.INVALID, Status.NOT_DONE}
+        if self.blocked or any(o.status in bad for o in self.outcomes):
+            return 1
+        return 0
+
+    def url_of(self, outcome: RowOutcome) -> str | None:
+        return f"{self.site_url}/dataset/{outcome.name}" if outcome.name else None
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def writable_orgs(client: Client) -> set[str]:
+    """Ids and names of the organizations the token may create (and edit) records in."""
+    orgs = client.call("organization_list_for_user",
+                       {"permission": "create_dataset", "include_dataset_count": False})
+    out: set[str] = set()
+    for org in orgs or []:
+        out.update(str(org[k]) for k in ("id", "name") if org.get(k))
+    return out
+
+
+def _rights_outcome(plan: RowPlan, orgs: set[str]) -> RowOutcome | None:
+    """A failed outcome, without sending, when the token may not write this row's org."""
+    if not plan.writes:
+        return None
+    targets = [plan.body.get("owner_org") if plan.action is Action.CREATE else None,
+               (plan.existing or {}).get("owner_org"), plan.body.get("owner_org")]
+    for org in (t for t in targets if t):
+        if str(org) not in orgs:
+            verb = "create" if plan.action is Action.CREATE else "edit"
+            msg = (f"This API token may not {verb} records in organization {org}: ask an "
+                   "admin of that organization to make you an editor, or use another token.")
+            cell = plan.record.locate("owner_org")
+            problem = (cell.problem("not-authorized", msg, field="owner_org") if cell
+                       else plan.record.row_problem("not-authorized", msg, field="owner_org"))
+            return RowOutcome(plan.record, Status.FAILED, plan.name or None,
+                              plan.existing_id, problems=[problem], message=msg)
+    return None
+
+
+def import_records(
+    records: Sequence[DatasetRecord],
+    client: Client,
+    layout: Layout,
+    options: ImportOptions,
+    problems: Sequence[Problem] = (),
+    workbook_sha256: str | None = None,
+    progress: Progress | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    columns: ColumnIndex | None = None,
+) -> ImportResult:
+    """Plan and carry out the import of ``records`` (already read, mapped and checked;
+    ``problems`` are the check's). Raises :class:`KeyboardInterrupt` after a clean stop
+    only through :class:`ImportResult.interrupted` (the report is still written)."""
+    started = clock()
+    result = ImportResult(client.url, [], problems=list(problems), dry_run=options.dry_run,
+                          workbook_sha256=workbook_sha256, journal_path=options.journal_path)
+    bad_rows = {(p.sheet, p.row) for p in problems if p.severity is Severity.ERROR}
+    invalid = [r for r in records if _row_bad(r, bad_rows)]
+    valid = [r for r in records if not _row_bad(r, bad_rows)]
+    orgs = writable_orgs(client)
+    if not orgs:
+        raise AuthError(f"this API token may not create or edit records in any organization "
+                        f"on {client.url} (or it is invalid or expired)")
+    existing = fetch_existing(client, valid, is_not_found=lambda e: isinstance(e, NotFound))
+    plan_options = PlanOptions(options.create_only, options.update_only, options.publish)
+    plans = build_plan(valid, existing, layout, plan_options)
+    for rec in invalid:
+        own = [p for p in problems if (p.sheet, p.row) == (rec.sheet, rec.row)]
+        plans.append(RowPlan(rec, Action.INVALID, problems=own,
+                             reason=f"{len(own)} problem(s) in this row; see the problems"))
+    plans.sort(key=lambda p: (p.record.sheet, p.record.row))
+    result.plans = plans
+    blocked = bool(invalid or any(p.action is Action.INVALID for p in plans))
+    if options.dry_run or (blocked and not options.skip_invalid):
+        result.blocked = blocked and not options.skip_invalid and not options.dry_run
+        result.outcomes = [_unsent(p, options.dry_run, result.blocked) for p in plans]
+        result.seconds = clock() - started
+        return result
+    journal, state = _open_journal(options.journal_path, workbook_sha256, client.url, result)
+    done: dict[tuple[str, int], RowOutcome] = {}
+
+    def sink(outcome: RowOutcome) -> None:
+        done[outcome.key] = outcome
+        if journal:
+            journal.write(outcome.journal_entry())
+        if progress:
+            progress.advance(outcome)
+
+    runnable: list[RowPlan] = []
+    for plan in plans:
+        refused = _rights_outcome(plan, orgs)
+        if refused is not None:
+            sink(refused)
+        elif plan.writes:
+            runnable.append(plan)
+        else:
+            sink(_confirmed(static_outcome(plan), state))
+    if progress:
+        progress.start(len(plans), already=len(done))
+    engine = Engine(client, layout, options.workers, columns)
+    try:
+        engine.run(runnable, sink)
+    except KeyboardInterrupt:
+        result.interrupted = True
+    finally:
+        if journal:
+            unfinished = result.interrupted or any(
+                o.status is Status.NOT_DONE for o in done.values()) or len(done) < len(plans)
+            journal.write({"type": "end", "complete": not unfinished})
+            journal.close()
+        if progress:
+            progress.finish()
+    result.outcomes = [done.get((p.record.sheet, p.record.row))
+                       or RowOutcome(p.record, Status.NOT_DONE, p.name or None,
+                                     message="not started") for p in plans]
+    result.seconds = clock() - started
+    result.requests = dict(client.transport.counts)
+    result.retries = dict(client.retries)
+    return result
+
+
+def _row_bad(record: DatasetRecord, bad_rows: set[tuple[str | None, int | None]]) -> bool:
+    if (record.sheet, record.row) in bad_rows:
+        return True
+    return any((r.sheet, r.row) in bad_rows for r in record.resources)
+
+
+def _unsent(plan: RowPlan, dry_run: bool, blocked: bool) -> RowOutcome:
+    if plan.action in (Action.UNCHANGED, Action.SKIP, Action.INVALID):
+        return static_outcome(plan)
+    if dry_run:
+        status = Status.WOULD_CREATE if plan.action is Action.CREATE else Status.WOULD_UPDATE
+        return RowOutcome(plan.record, status, plan.name or None, plan.existing_id,
+                          changes=list(plan.changes), message="dry run: nothing sent")
+    return RowOutcome(plan.record, Status.SKIPPED, plan.name or None, plan.existing_id,
+                      changes=list(plan.changes),
+                      message="not sent: other rows have errors (fix them, or use "
+                              "--skip-invalid to send only the valid rows)")
+
+
+def _confirmed(outcome: RowOutcome, state: JournalState | None) -> RowOutcome:
+    """An unchanged row an earlier run created or updated keeps that status."""
+    if state is None or outcome.status is not Status.UNCHANGED:
+        return outcome
+    earlier = state.done(outcome.record.sheet, outcome.record.row)
+    if earlier and earlier.get("status") in ("created", "updated"):
+        outcome.status = Status(earlier["status"])
+        outcome.confirmed = True
+        outcome.message = f"{earlier['status']} by an earlier run; confirmed on the site"
+    return outcome
+
+
+def _open_journal(path: Path | None, sha: str | None, site: str,
+                  result: ImportResult) -> tuple[Journal | None, JournalState | None]:
+    if path is None:
+        return None, None
+    state = read_journal(path)
+    fresh = False
+    if state.workbook_sha256 and state.workbook_sha256 != sha:
+        result.notices.append(
+            f"The workbook changed since the journal {path.name} was written; it was set "
+            "aside (.prev) and every row was planned afresh against the site.")
+        fresh, state = True, JournalState()
+    elif state.site and state.site != site:
+        result.notices.append(f"The journal {path.name} was for {state.site}; started afresh.")
+        fresh, state = True, JournalState()
+    elif state.complete:
+        fresh, state = True, JournalState()
+    elif state.rows:
+        result.resumed = True
+        result.notices.append(f"Resuming from {path.name}: rows already done are confirmed "
+                              "on the site, not sent again.")
+    journal = Journal(path)
+    try:
+        journal.open({"workbook_sha256": sha, "site": site,
+                      "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}, fresh)
+    except OSError as err:
+        raise WorkbookError(f"cannot write the journal {path}: {err.strerror}") from None
+    return journal, state
+
+
+def summary_rows(result: ImportResult) -> list[tuple[str, int]]:
+    order = [s.value for s in Status]
+    counts = result.counts
+    return [(s, counts[s]) for s in order if counts.get(s)]
+
+
+def outcome_dict(result: ImportResult, outcome: RowOutcome) -> dict[str, Any]:
+    return {
+        "sheet": outcome.record.sheet, "row": outcome.record.row, "name": outcome.name,
+        "status": str(outcome.status), "id": outcome.record_id, "url": result.url_of(outcome),
+        "changed": [c.to_dict() for c in outcome.changes], "message": outcome.message,
+        "confirmed": outcome.confirmed,
+        "problems": [p.to_dict() for p in outcome.problems],
+    }
+
+
+def console_summary(result: ImportResult, out: TextIO) -> None:
+    """The summary table printed after the run."""
+    title = "Import plan (dry run, nothing sent)" if result.dry_run else "Import finished"
+    if result.interrupted:
+        title = "Import stopped (Ctrl-C)"
+    out.write(f"{title}: {len(result.outcomes)} rows, {result.site_url}\n")
+    for status, n in summary_rows(result):
+        out.write(f"  {status:<13}{n:>6}\n")
+    for notice in result.notices:
+        out.write(f"{notice}\n")
+
+
+# -- the whole run: site checks, workbook check, import ---------------------------------
+
+
+@dataclass
+class Connection:
+    """The site as the import sees it: the retrying client for the work, and a
+    :class:`Site` (ckanapi) for the read-only look-ups shared with ``check``."""
+
+    client: Client
+    site: Site
+
+
+def connect(url: str, token: str, timeout: float, workers: int,
+            max_rate: float | None) -> Connection:
+    """Open the keep-alive session (pool sized to the workers) and the rate limiter."""
+    transport = Transport(url, token, timeout=timeout, pool_size=max(4, workers + 2))
+    limiter = RateLimiter(max_rate) if max_rate else None
+    return Connection(Client(transport, limiter=limiter),
+                      Site(url, token, timeout=timeout))
+
+
+def preflight(conn: Connection, dataset_type: str = "bcdc_dataset") -> Layout:
+    """Refuse early, with one line, a site that is not CKAN or has no scheming schema;
+    return the layout of the site's own schema."""
+    try:
+        status = conn.client.call("status_show", {})
+    except (NotFound, ActionFailed):
+        raise SiteError(f"{conn.client.url} is not a CKAN site (no status_show)") from None
+    if not isinstance(status, dict) or "ckan_version" not in status:
+        raise SiteError(f"{conn.client.url} is not a CKAN site")
+    schema = load_from_site(conn.site, dataset_type, conn.client.url)
+    return build_layout(schema, include_ids=True)
+
+
+def run_import(
+    path: Path,
+    conn: Connection,
+    options: ImportOptions,
+    progress: Progress | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> ImportResult:
+    """Check ``path`` against the site exactly as ``check --url`` does, then import."""
+    from importer.check import run_check
+    from importer.map.resolve import SiteResolver
+
+    if not path.is_file():
+        raise WorkbookError(f"{path}: no such file")
+    base = preflight(conn)
+    sha = file_sha256(path)
+    checked = run_check(path, base, resolver=SiteResolver(conn.site))
+    layout = checked.layout
+    if file_sha256(path) != sha:
+        raise WorkbookError(f"{path.name} changed while it was being checked; save and "
+                            "close it, then run the command again")
+    columns = {info.name: {c.path: (info.letters[i], info.headers[i])
+                           for i, c in enumerate(info.columns) if c is not None}
+               for info in checked.sheets.values()}
+    return import_records(checked.records, conn.client, layout, options,
+                          problems=checked.problems, workbook_sha256=sha,
+                          progress=progress, clock=clock, columns=columns)

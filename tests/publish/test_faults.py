@@ -1,0 +1,63 @@
+"""Through a fault-injecting proxy: every row accounted for, no duplicates."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+import pytest
+
+from importer.devcat.testsite import CkanSite
+from importer.publish.engine import Status
+from importer.publish.run import ImportOptions, import_records
+from importer.publish.transport import Client, RetryPolicy
+from tests.faultproxy import FaultProxy, Faults
+from tests.publish.factory import LAYOUT, make_record, make_records
+
+pytestmark = [pytest.mark.ckan, pytest.mark.slow]
+
+POLICY = RetryPolicy(attempts=10, base=0.05, cap=0.4, max_retry_after=1.0)
+
+
+def _stored_by_prefix(client: Client, prefix: str) -> list[dict]:
+    result = client.call("package_search", {
+        "q": f"name:{prefix}*", "rows": 1000, "include_private": True,
+        "include_drafts": True})
+    return list(result["results"])
+
+
+def test_faults_every_row_accounted_for_no_duplicates(
+    ckan_site: CkanSite, make_client: Callable[..., Client], prefix: str
+) -> None:
+    records = make_records(prefix, 30, ckan_site.child_org.id)
+    faults = Faults(drop=0.08, delay=0.04, status=0.12, lose=0.10, delay_seconds=2.5, seed=7)
+    with FaultProxy(ckan_site.url, faults) as proxy:
+        client = make_client(url=proxy.url, timeout=1.5, policy=POLICY)
+        first = import_records(records, client, LAYOUT, ImportOptions(workers=3))
+        assert [o.status for o in first.outcomes] == [Status.CREATED] * 30
+        for fault in ("drop", "delay", "lose"):
+            assert faults.stats[fault] > 0, faults.stats
+        assert sum(n for k, n in faults.stats.items() if k.startswith("status")) > 0
+
+        edited = []
+        for record in records:
+            pkg = copy.deepcopy(record.package)
+            pkg["notes"] = "Edited through a bad network."
+            edited.append(make_record({**pkg, "_resources": [
+                {**r.resource, "description": "edited"} for r in record.resources]},
+                record.row, record.resources[0].row))
+        client2 = make_client(url=proxy.url, timeout=1.5, policy=POLICY)
+        second = import_records(edited, client2, LAYOUT, ImportOptions(workers=3))
+        assert [o.status for o in second.outcomes] == [Status.UPDATED] * 30
+
+    direct = make_client()
+    stored = _stored_by_prefix(direct, prefix)
+    names = sorted(p["name"] for p in stored)
+    assert names == sorted(r.name for r in records)  # each exactly once
+    for pkg in stored:
+        assert pkg["notes"] == "Edited through a bad network."
+        assert sorted(r["name"] for r in pkg["resources"]) == ["Download CSV 1",
+                                                              "Download CSV 2"]
+        assert {r["description"] for r in pkg["resources"]} == {"edited"}
+    third = import_records(edited, make_client(), LAYOUT, ImportOptions())
+    assert [o.status for o in third.outcomes] == [Status.UNCHANGED] * 30
