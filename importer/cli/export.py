@@ -61,9 +61,9 @@ def export_command(
     if progress is not None:
         click.echo("", err=True)
     _report(result, selection)
-    if site.token is None and (result.path is None or result.missing):
+    if site.token is None and (result.path is None or result.not_exported):
         click.echo(f"{TOKEN_ENV} is not set: only public, published records can be seen.")
-    return 1 if result.missing else 0
+    return 1 if result.not_exported else 0
 
 
 def _schema(site: Site, dataset_type: str, url: str) -> Schema:
@@ -76,10 +76,16 @@ def _schema(site: Site, dataset_type: str, url: str) -> Schema:
         return load_bundled()
 
 
-def _progress(stream: TextIO) -> Progress:
+def _progress(stream: TextIO, width: int = 30) -> Progress:
+    """A one-line progress bar, redrawn in place (stderr, on a terminal only)."""
+
     def show(done: int, total: int | None) -> None:
-        of = f"/{total}" if total is not None else ""
-        stream.write(f"\rFetching records: {done}{of}")
+        if total:
+            filled = min(width, width * done // total)
+            line = f"Fetching records [{'#' * filled}{'-' * (width - filled)}] {done}/{total}"
+        else:
+            line = f"Fetching records: {done}"
+        stream.write(f"\r{line}")
         stream.flush()
 
     return show

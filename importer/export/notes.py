@@ -11,7 +11,7 @@ the ``export-notes`` sheet and the console.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from importer.problems import Problem, Severity
 from importer.schema.columns import Column
 
 NOT_FOUND = "not-found"
+OTHER_TYPE = "other-type"
 
 KEPT = "Left blank in this file, so importing it keeps the stored value."
 NO_COLUMN = "The file has no column for it; importing the file keeps it."
@@ -85,6 +86,22 @@ def missing_notes(names: Sequence[str]) -> list[Note]:
             value=name,
         ))
         for name in names
+    ]
+
+
+def other_type_notes(packages: Sequence[Mapping[str, Any]], dataset_type: str) -> list[Note]:
+    """Notes for records of another dataset type (a ``--names`` file can name any record):
+    their fields follow another schema, so they are not exported."""
+    return [
+        Note(str(p.get("name") or p.get("id")), None, Problem(
+            code=OTHER_TYPE,
+            message=f"This record is of type {p.get('type')!r}, not {dataset_type!r}: "
+                    "not exported.",
+            severity=Severity.WARNING,
+            field="type",
+            value=p.get("type"),
+        ))
+        for p in packages
     ]
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from importer.errors import OutputError
 from importer.export.fetch import ActionCaller, Progress, Selection, fetch
-from importer.export.notes import Note, missing_notes, notes_for_row
+from importer.export.notes import Note, missing_notes, notes_for_row, other_type_notes
 from importer.export.write import build_export_workbook
 from importer.map.reverse import Lookups, Row, required_counts, reverse_package, reverse_resource
 from importer.schema.columns import DATASETS_SHEET, RESOURCES_SHEET, Layout, build_layout
@@ -29,7 +29,8 @@ class ExportResult:
     datasets: int
     resources: int
     notes: list[Note] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
+    #: names asked for (``--names``) that are not in the file: not found, or another type.
+    not_exported: list[str] = field(default_factory=list)
     layout: Layout | None = None
 
 
@@ -67,9 +68,15 @@ def export_records(
     matched (the result says so: 0 records)."""
     check_output(output, force)
     fetched = fetch(site, selection, schema.dataset_type, progress)
-    missing = missing_notes(fetched.missing)
+    wanted = [p for p in fetched.packages if p.get("type", schema.dataset_type)
+              == schema.dataset_type]
+    other = [p for p in fetched.packages if p.get("type", schema.dataset_type)
+             != schema.dataset_type]
+    fetched.packages = wanted
+    missing = missing_notes(fetched.missing) + other_type_notes(other, schema.dataset_type)
+    not_exported = fetched.missing + [str(p.get("name") or p.get("id")) for p in other]
     if not fetched.packages:
-        return ExportResult(None, 0, 0, missing, fetched.missing)
+        return ExportResult(None, 0, 0, missing, not_exported)
     layout = build_layout(schema, counts=required_counts(fetched.packages, schema),
                           include_ids=True)
     rows = map_rows(fetched.packages, layout, lookups_for(lists, fetched.packages))
@@ -78,7 +85,7 @@ def export_records(
                                created=clock())
     save(wb, output, force=force)
     return ExportResult(output, len(rows.datasets), len(rows.resources), rows.notes,
-                        fetched.missing, layout)
+                        not_exported, layout)
 
 
 def lookups_for(lists: ChoiceLists, packages: Sequence[dict[str, Any]]) -> Lookups:

@@ -107,3 +107,20 @@ def test_unreachable_site(tmp_path, capsys) -> None:
         capsys)
     assert (code, stdout) == (2, "")
     assert stderr == "Error: cannot reach http://127.0.0.1:9: ConnectionError\n"
+
+
+def test_progress_bar_redraws_one_line() -> None:
+    import io
+
+    from importer.cli.export import _progress
+
+    stream = io.StringIO()
+    show = _progress(stream, width=10)
+    show(0, None)
+    show(250, 1000)
+    show(1000, 1000)
+    assert stream.getvalue() == (
+        "\rFetching records: 0"
+        "\rFetching records [##--------] 250/1000"
+        "\rFetching records [##########] 1000/1000"
+    )

@@ -129,3 +129,18 @@ def test_existing_output_refused_before_any_request(site, schema, tmp_path) -> N
         export_records(site, Selection(orgs=("roads-branch",)), out, schema,
                        ChoiceLists(licenses=()))
     assert site.calls == [] and out.read_bytes() == b"keep me"
+
+
+def test_names_of_another_type_are_noted_not_exported(site, schema, tmp_path) -> None:
+    site.packages[0]["type"] = "dataset"
+    out = tmp_path / "names.xlsx"
+    result = export_records(
+        site, Selection(names=("dataset-0000", "dataset-0001", "gone")), out, schema,
+        ChoiceLists.from_site(site))
+    assert (result.datasets, result.not_exported) == (1, ["gone", "dataset-0000"])
+    assert [(n.record, n.problem.code, n.problem.message) for n in result.notes] == [
+        ("gone", "not-found",
+         "No record by this name on the site, or this token cannot read it."),
+        ("dataset-0000", "other-type",
+         "This record is of type 'dataset', not 'bcdc_dataset': not exported."),
+    ]
