@@ -1,0 +1,67 @@
+"""``run_check``: read -> map -> validate, with no server needed.
+
+The one function behind ``bcdc-import check`` (which renders its result) and the first
+step of ``bcdc-import import`` (which plans from its records).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from importer.map.forward import map_rows
+from importer.map.resolve import OfflineResolver, Resolver
+from importer.problems import Problem, Severity, count_errors, sort_key
+from importer.read import ReadResult, read_workbook
+from importer.records import DatasetRecord
+from importer.schema import Layout
+from importer.validate import validate, validate_resources
+
+
+@dataclass
+class CheckResult:
+    """What a check found. ``problems`` are sorted as a person reads the workbook."""
+
+    path: Path
+    records: list[DatasetRecord]
+    problems: list[Problem]
+    read: ReadResult
+    rows_checked: int
+    rows_with_errors: int
+    errors: int = field(default=0)
+    warnings: int = field(default=0)
+
+    @property
+    def valid(self) -> bool:
+        """No errors (warnings allowed): the workbook may be imported."""
+        return self.errors == 0
+
+
+def run_check(path: Path, layout: Layout, *, resolver: Resolver | None = None) -> CheckResult:
+    """Check ``path`` against ``layout``; :class:`WorkbookError` if it cannot be used."""
+    read = read_workbook(Path(path), layout)
+    mapped = map_rows(read, read.layout, resolver or OfflineResolver())
+    problems = [*read.problems, *mapped.problems,
+                *validate(mapped.records, read.layout, mode="check"),
+                *validate_resources(mapped.orphans, read.layout, mode="check")]
+    if not read.datasets:
+        sheet = next(iter(read.sheets.values())).name if read.sheets else "datasets"
+        problems.append(Problem(
+            "no-rows", "The datasets sheet has headers but no rows: nothing to check.",
+            Severity.ERROR, sheet, read.header_row.get(sheet)))
+    problems.sort(key=sort_key)
+    headers = set(read.header_row.items())
+    bad_rows = {(p.sheet, p.row) for p in problems
+                if p.severity is Severity.ERROR and p.row is not None
+                and (p.sheet, p.row) not in headers}
+    errors = count_errors(problems)
+    return CheckResult(
+        path=Path(path),
+        records=mapped.records,
+        problems=problems,
+        read=read,
+        rows_checked=len(read.datasets) + len(read.resources),
+        rows_with_errors=len(bad_rows),
+        errors=errors,
+        warnings=len(problems) - errors,
+    )

@@ -1,0 +1,367 @@
+"""Map read rows to packages in the API's shape (FIELDS.md §1), keeping every value's cell.
+
+One dataset row -> one :class:`DatasetRecord` whose ``package`` holds only what the row
+gives; one resource row -> one :class:`ResourceRecord`, attached to the dataset row whose
+``name`` (or ``id``) its ``dataset_name`` cell names. Conventions (``importer.map.cells``):
+
+* blank = not given (absent); ``<clear>`` = empty it (``record.cleared``, absent from the
+  package);
+* choices: the value, an alias (``epsg26710,``) or the exact label is accepted and sent as
+  the value; anything else is kept as written for the validator to report;
+* ``displayed`` Yes/No -> ``["displayed"]`` / ``[]``; keywords -> ``tags``;
+  multi-select cells are comma-separated;
+* licence id or title -> id; organization -> whatever the resolver sends (kept as
+  written offline, the id with a site); a blank contact organization -> the dataset's;
+* ``private`` follows the visibility field (``metadata_visibility == IDIR``);
+* repeating entries are compacted in column order (contacts 1 blank, 2 filled -> one
+  entry, ``contacts[1]``, whose cells point at the ``contacts_2_*`` columns).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from importer.map.cells import CLEAR_MARKER, parse_bool, split_list
+from importer.map.resolve import Resolver
+from importer.problems import Problem
+from importer.read.model import ReadResult, Row, SheetInfo
+from importer.records import CellRef, DatasetRecord, ResourceRecord
+from importer.schema import Column, Field, FieldKind, Layout, Profile
+from importer.schema.columns import Role
+
+TAGS_KEY = "tags"
+PRIVATE_KEY = "private"
+ID_KEY = "id"
+_CLEAR = CLEAR_MARKER.lower()
+_MAX_SUGGESTIONS = 50
+
+
+@dataclass
+class MapResult:
+    """Records in sheet order, and the problems found while mapping."""
+
+    records: list[DatasetRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    #: resource rows whose dataset was not found (reported as ``orphan-resource``).
+    orphans: list[ResourceRecord] = field(default_factory=list)
+
+
+def package_key(f: Field) -> str:
+    """The package key a field's value is sent under (keywords go to ``tags``)."""
+    return TAGS_KEY if f.kind is FieldKind.TAGS else f.name
+
+
+def choice_table(f: Field) -> dict[str, str]:
+    """Accepted spellings -> value: values, then aliases, then exact labels."""
+    table: dict[str, str] = {}
+    for c in f.choices:
+        table.setdefault(c.value, c.value)
+    for c in f.choices:
+        for alias in c.aliases:
+            table.setdefault(alias, c.value)
+    for c in f.choices:
+        table.setdefault(c.label, c.value)
+    return table
+
+
+_PLAIN, _CHOICE, _ID, _OTHER = range(4)
+
+
+def _action(col: Column | None, profile: Profile) -> tuple[
+        int, str, dict[str, str] | None, Column] | None:
+    """How the mapper treats a column: plain text and static choices take a fast path."""
+    if col is None:
+        return None
+    if col.role is Role.ID:
+        return (_ID, ID_KEY, None, col)
+    if col.role is not Role.FIELD or col.field is None:
+        return None
+    f = col.field
+    key = package_key(f)
+    if col.subfield is None:
+        if f.kind in (FieldKind.TEXT, FieldKind.MARKDOWN, FieldKind.SLUG, FieldKind.DATE):
+            return (_PLAIN, key, None, col)
+        if f.kind is FieldKind.SELECT and f.choices:
+            return (_CHOICE, key, choice_table(f), col)
+    return (_OTHER, key, None, col)
+
+
+class _SheetPlan:
+    """Per-sheet precomputation: what each column position does, built once."""
+
+    def __init__(self, info: SheetInfo, profile: Profile) -> None:
+        self.info = info
+        self.profile = profile
+        self.choices: dict[int, dict[str, str]] = {}
+        self.position: dict[str, int] = {}
+        self.blank_needed: list[tuple[int, str]] = []
+        self.actions: list[tuple[int, str, dict[str, str] | None, Column] | None] = []
+        for i, col in enumerate(info.columns):
+            self.actions.append(_action(col, profile))
+            if col is None:
+                continue
+            self.position[col.path] = i
+            vf = col.value_field
+            if vf is not None and vf.choices:
+                self.choices[i] = choice_table(vf)
+            if col.subfield is None and col.field is not None and (
+                    col.marked_required or col.field.conditionally_required):
+                self.blank_needed.append((i, package_key(col.field)))
+
+    def is_contact(self, col: Column, sub: str | None) -> bool:
+        return (col.field is not None and col.field.name == self.profile.contacts_field
+                and col.subfield is not None and col.subfield.name == sub)
+
+
+class _RowMapper:
+    """Maps one row; collects its problems into the shared list."""
+
+    def __init__(self, plan: _SheetPlan, resolver: Resolver, problems: list[Problem]) -> None:
+        self.plan = plan
+        self.resolver = resolver
+        self.problems = problems
+
+    def map(self, row: Row, out: dict[str, Any]) -> tuple[dict[str, CellRef], set[str]]:
+        """Fill ``out`` from ``row``; return its cell map and cleared fields. Hot loop:
+        plain text and choice cells take the short path, with no helper call."""
+        cells: dict[str, CellRef] = {}
+        cleared: set[str] = set()
+        entries: dict[str, dict[int, dict[str, tuple[int, Any]]]] = {}
+        entry_clears: dict[str, int] = {}
+        info = row.sheet
+        sheet, number, letters, headers = info.name, row.number, info.letters, info.headers
+        actions = self.plan.actions
+        for i, value in enumerate(row.values):
+            if value is None:
+                continue
+            act = actions[i]
+            if act is None:
+                continue
+            code, key, table, col = act
+            if code == _PLAIN and value[0] != "<":
+                out[key] = value
+                cells[key] = CellRef(sheet, number, letters[i], headers[i], value)
+                continue
+            if code == _CHOICE and value[0] != "<":
+                out[key] = table.get(value, value) if table else value
+                cells[key] = CellRef(sheet, number, letters[i], headers[i], value)
+                continue
+            if code == _ID:
+                out[ID_KEY] = value
+                cells[ID_KEY] = CellRef(sheet, number, letters[i], headers[i], value)
+                continue
+            f = col.field
+            if f is None:
+                continue
+            if value.lower() == _CLEAR:
+                if col.subfield is not None:
+                    entry_clears[f.name] = i
+                else:
+                    cleared.add(key)
+                    cells[key] = row.cell(i)
+                continue
+            if col.subfield is not None and col.index is not None:
+                converted = self._value(row, i, col, col.subfield, value, col.path)
+                if converted is not None:
+                    by_index = entries.setdefault(f.name, {})
+                    by_index.setdefault(col.index, {})[col.subfield.name] = (i, converted)
+                continue
+            converted = self._value(row, i, col, f, value, f.name)
+            if converted is None:
+                continue
+            out[key] = converted
+            cells[key] = row.cell(i)
+        if entries:
+            self._entries(row, out, cells, entries)
+        for name, i in entry_clears.items():
+            if name not in out:
+                cleared.add(name)
+                cells[name] = row.cell(i)
+        self._derived(out, cells)
+        contacts = self.plan.profile.contacts_field
+        if contacts and contacts not in out and contacts not in cleared:
+            pos = self.plan.position.get(f"{contacts}[1].name")
+            if pos is not None:
+                cells[f"{contacts}[1].name"] = row.cell(pos)
+        values = row.values
+        n = len(values)
+        for i, key in self.plan.blank_needed:
+            if key not in cells and (i >= n or values[i] is None):
+                cells[key] = row.cell(i)
+        return cells, cleared
+
+    def _value(self, row: Row, i: int, col: Column, f: Field, value: str, path: str) -> Any:
+        """The API value for one cell; ``None`` (with a problem) when it cannot be had."""
+        kind = f.kind
+        plan = self.plan
+        if kind is FieldKind.TAGS:
+            return [{"name": t} for t in split_list(value)]
+        if kind is FieldKind.SELECT:
+            if plan.is_contact(col, plan.profile.contact_org_subfield):
+                return self._organization(row, i, value, path)
+            table = plan.choices.get(i)
+            return table.get(value, value) if table else value
+        if kind is FieldKind.MULTI_SELECT:
+            if plan.is_contact(col, plan.profile.contact_displayed_subfield):
+                flag = parse_bool(value)
+                if flag is None:
+                    self.problems.append(row.cell(i).problem(
+                        "bad-boolean", f"Write Yes or No here, not {value!r}.", path))
+                    return None
+                return [f.choices[0].value] if flag and f.choices else []
+            table = plan.choices.get(i) or {}
+            return [table.get(v, v) for v in split_list(value)]
+        if kind is FieldKind.LICENSE:
+            lid = self.resolver.licence(value)
+            if lid is None:
+                self.problems.append(row.cell(i).problem(
+                    "unknown-licence", _licence_message(value, self.resolver), path))
+                return value
+            return lid
+        if kind is FieldKind.ORGANIZATION:
+            return self._organization(row, i, value, path)
+        if kind is FieldKind.JSON:
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError as err:
+                self.problems.append(row.cell(i).problem(
+                    "bad-json", f"This is not valid JSON ({err.msg} at character {err.pos}). "
+                    'Write a JSON object such as {"fields": []}, or leave it blank.', path))
+                return None
+        return value
+
+    def _organization(self, row: Row, i: int, value: str, path: str) -> str:
+        oid = self.resolver.organization(value)
+        if oid is None:
+            self.problems.append(row.cell(i).problem(
+                "unknown-organization", self.resolver.unknown_organization(value), path))
+            return value
+        return oid
+
+    def _entries(self, row: Row, out: dict[str, Any], cells: dict[str, CellRef],
+                 entries: dict[str, dict[int, dict[str, tuple[int, Any]]]]) -> None:
+        plan = self.plan
+        prof = plan.profile
+        for name, by_index in entries.items():
+            items: list[dict[str, Any]] = []
+            parent: Field | None = None
+            for index in sorted(by_index):
+                subs = by_index[index]
+                k = len(items) + 1
+                entry: dict[str, Any] = {}
+                for sub, (pos, value) in subs.items():
+                    entry[sub] = value
+                    cells[f"{name}[{k}].{sub}"] = row.cell(pos)
+                col = row.sheet.columns[next(iter(subs.values()))[0]]
+                parent = col.field if col is not None else parent
+                if name == prof.contacts_field and prof.contact_org_subfield:
+                    self._default_org(row, out, cells, entry, name, index, k)
+                if parent is not None:
+                    for sub_field in parent.subfields:
+                        wanted = sub_field.required or (
+                            name == prof.contacts_field
+                            and sub_field.name == prof.contact_displayed_subfield)
+                        blank = plan.position.get(f"{name}[{index}].{sub_field.name}")
+                        if wanted and sub_field.name not in entry and blank is not None:
+                            cells[f"{name}[{k}].{sub_field.name}"] = row.cell(blank)
+                items.append(entry)
+            out[name] = items
+
+    def _default_org(self, row: Row, out: dict[str, Any], cells: dict[str, CellRef],
+                     entry: dict[str, Any], name: str, index: int, k: int) -> None:
+        sub = self.plan.profile.contact_org_subfield
+        if sub is None or sub in entry or "owner_org" not in out:
+            return
+        entry[sub] = out["owner_org"]
+        pos = self.plan.position.get(f"{name}[{index}].{sub}")
+        cell = row.cell(pos) if pos is not None else cells.get("owner_org")
+        if cell is not None:
+            cells[f"{name}[{k}].{sub}"] = cell
+
+    def _derived(self, out: dict[str, Any], cells: dict[str, CellRef]) -> None:
+        prof = self.plan.profile
+        vis = prof.visibility_field
+        if vis and vis in out and prof.private_value is not None:
+            out[PRIVATE_KEY] = out[vis] == prof.private_value
+            cells[PRIVATE_KEY] = cells[vis]
+
+
+def _licence_message(value: str, resolver: Resolver) -> str:
+    titles = resolver.licence_titles()
+    close = difflib.get_close_matches(value, titles, n=1, cutoff=0.6)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    return (f"{value!r} is not a licence of this catalogue.{hint} Write the licence's title "
+            f"as in the template's list (e.g. {titles[0]!r})." if titles else
+            f"{value!r} is not a licence of this catalogue.")
+
+
+def map_rows(read: ReadResult, layout: Layout, resolver: Resolver) -> MapResult:
+    """Map every dataset and resource row of ``read``; resources grouped under their dataset."""
+    from importer.schema.columns import Scope
+
+    result = MapResult()
+    profile = layout.profile
+    dtype = layout.schema.dataset_type
+    by_link: dict[str, DatasetRecord] = {}
+    if read.datasets:
+        mapper = _RowMapper(_SheetPlan(read.datasets[0].sheet, profile), resolver,
+                            result.problems)
+        for row in read.datasets:
+            package: dict[str, Any] = {"type": dtype}
+            cells, cleared = mapper.map(row, package)
+            rec = DatasetRecord(row.sheet.name, row.number, package, cells, cleared)
+            result.records.append(rec)
+            for key in ("name", ID_KEY):
+                link = package.get(key)
+                if isinstance(link, str):
+                    by_link.setdefault(link, rec)
+    if read.resources:
+        info = read.sheets[Scope.RESOURCE]
+        link_pos = next((i for i, c in enumerate(info.columns)
+                         if c is not None and c.role is Role.DATASET_LINK), None)
+        mapper = _RowMapper(_SheetPlan(info, profile), resolver, result.problems)
+        suggested = 0
+        for row in read.resources:
+            resource: dict[str, Any] = {}
+            cells, cleared = mapper.map(row, resource)
+            link = _value_at(row, link_pos)
+            rec_r = ResourceRecord(row.sheet.name, row.number, link or "", resource, cells,
+                                   cleared)
+            if link_pos is not None:
+                cells["dataset_name"] = row.cell(link_pos)
+            owner = by_link.get(link) if link else None
+            if owner is not None:
+                owner.resources.append(rec_r)
+                continue
+            result.orphans.append(rec_r)
+            result.problems.append(_orphan(row, link_pos, link, by_link,
+                                           suggest=suggested < _MAX_SUGGESTIONS))
+            suggested += 1
+    return result
+
+
+def _value_at(row: Row, pos: int | None) -> str | None:
+    if pos is None or pos >= len(row.values):
+        return None
+    return row.values[pos]
+
+
+def _orphan(row: Row, pos: int | None, link: str | None, by_link: dict[str, DatasetRecord],
+            suggest: bool) -> Problem:
+    if pos is None or not link:
+        msg = ("This resource row does not say which dataset it belongs to: write the "
+               "dataset's URL name (its 'name' on the datasets sheet) in column dataset_name.")
+        if pos is None:
+            return Problem("orphan-resource", msg, sheet=row.sheet.name, row=row.number,
+                           field="dataset_name")
+        return row.cell(pos).problem("orphan-resource", msg, "dataset_name")
+    close = difflib.get_close_matches(link, list(by_link), n=1, cutoff=0.8) if suggest else []
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    return row.cell(pos).problem(
+        "orphan-resource",
+        f"No row of the datasets sheet has the URL name {link!r}, so this resource has no "
+        f"dataset.{hint} Resources are linked to their dataset by its 'name' column.",
+        "dataset_name")

@@ -1,0 +1,150 @@
+"""Turn what a person writes for a licence or an organization into what the API wants.
+
+Offline (:class:`OfflineResolver`) licences come from the bundled licence register and
+organizations are kept as written (the site resolves names itself for ``owner_org``);
+with a site (:class:`SiteResolver`) both come from the site, once, cached, so an unknown
+organization is reported at its cell before anything is sent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+from importer.schema import data_path
+from importer.site import ActionFailed, NotFound, Site
+
+BUNDLED_LICENCES = "bcdc_licenses.json"
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_SPACES = re.compile(r"\s+")
+
+
+def lenient(text: str) -> str:
+    """Compare names ignoring case, dash style (– vs -), spacing and curly quotes."""
+    text = _DASHES.sub("-", text).replace("\u2019", "'").replace("\u2018", "'")
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+class Resolver(Protocol):
+    """Looks up licences and organizations for the mapper."""
+
+    #: whether organizations are checked against a site (else kept as written).
+    checks_organizations: bool
+
+    def licence(self, text: str) -> str | None:
+        """The licence id for an id or title, or ``None`` if unknown."""
+
+    def licence_titles(self) -> list[str]:
+        """Known licence titles, for "did you mean" and the list of allowed values."""
+
+    def organization(self, text: str) -> str | None:
+        """The value to send for an organization id, name or title; ``None`` if unknown."""
+
+    def unknown_organization(self, text: str) -> str:
+        """A sentence saying why ``text`` is not a usable organization."""
+
+
+class LicenceTable:
+    """Licence ids and titles, matched leniently."""
+
+    def __init__(self, licences: Iterable[Mapping[str, Any]]) -> None:
+        self._by_key: dict[str, str] = {}
+        self.titles: list[str] = []
+        for lic in licences:
+            lid = str(lic.get("id", ""))
+            title = str(lic.get("title") or lid)
+            if not lid:
+                continue
+            self.titles.append(title)
+            self._by_key.setdefault(lenient(lid), lid)
+            self._by_key.setdefault(lenient(title), lid)
+
+    def find(self, text: str) -> str | None:
+        return self._by_key.get(lenient(text))
+
+
+def bundled_licences(path: Path | None = None) -> list[dict[str, Any]]:
+    data = json.loads((path or data_path(BUNDLED_LICENCES)).read_text(encoding="utf-8"))
+    return [d for d in data if isinstance(d, dict)]
+
+
+class OfflineResolver:
+    """No site: the bundled licence list; organizations kept as written."""
+
+    checks_organizations = False
+
+    def __init__(self, licences: Iterable[Mapping[str, Any]] | None = None) -> None:
+        self._licences = LicenceTable(licences if licences is not None else bundled_licences())
+
+    def licence(self, text: str) -> str | None:
+        return self._licences.find(text)
+
+    def licence_titles(self) -> list[str]:
+        return list(self._licences.titles)
+
+    def organization(self, text: str) -> str | None:
+        return text
+
+    def unknown_organization(self, text: str) -> str:  # pragma: no cover - never unknown
+        return f"{text!r} is not a known organization."
+
+
+class SiteResolver:
+    """Licences and organizations from ``site``, fetched once and cached.
+
+    Organizations are those the token may create datasets in
+    (``organization_list_for_user``, permission ``create_dataset``), matched by id, name or
+    title; any other is looked up with ``organization_show`` only to say why it is refused.
+    """
+
+    checks_organizations = True
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self._licences: LicenceTable | None = None
+        self._orgs: dict[str, str] | None = None
+        self._shown: dict[str, Any] = {}
+
+    def _licence_table(self) -> LicenceTable:
+        if self._licences is None:
+            result = self.site.call("license_list")
+            self._licences = LicenceTable(result if isinstance(result, list) else [])
+        return self._licences
+
+    def licence(self, text: str) -> str | None:
+        return self._licence_table().find(text)
+
+    def licence_titles(self) -> list[str]:
+        return list(self._licence_table().titles)
+
+    def _org_table(self) -> dict[str, str]:
+        if self._orgs is None:
+            orgs = self.site.call("organization_list_for_user", permission="create_dataset")
+            table: dict[str, str] = {}
+            for org in orgs if isinstance(orgs, list) else []:
+                oid = str(org.get("id", ""))
+                for key in ("id", "name", "title", "display_name"):
+                    if org.get(key):
+                        table.setdefault(lenient(str(org[key])), oid)
+            self._orgs = table
+        return self._orgs
+
+    def organization(self, text: str) -> str | None:
+        return self._org_table().get(lenient(text))
+
+    def unknown_organization(self, text: str) -> str:
+        if text not in self._shown:
+            try:
+                self._shown[text] = self.site.call("organization_show", id=text)
+            except (NotFound, ActionFailed):
+                self._shown[text] = None
+        org = self._shown[text]
+        if isinstance(org, dict):
+            title = org.get("title") or org.get("name") or text
+            return (f"The organization {title!r} exists on {self.site.url}, but your API token "
+                    "may not create datasets in it: ask its admin to make you an editor.")
+        return (f"There is no organization {text!r} on {self.site.url}. Use the "
+                "organization's name or title as shown on the site.")

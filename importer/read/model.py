@@ -1,0 +1,107 @@
+"""What reading a workbook produces: rows of normalised values that keep their coordinates.
+
+A row does not hold one object per cell (a 10,000-row workbook has ~800,000 cells): it
+holds its values in a list aligned with its sheet's :class:`SheetInfo`, and builds a
+:class:`~importer.records.CellRef` only when asked (for a problem, or for the mapper's
+cell map).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from importer.problems import Problem
+from importer.records import CellRef
+from importer.schema import Column, Layout
+from importer.schema.columns import Scope
+
+
+@dataclass(frozen=True, slots=True)
+class SheetInfo:
+    """One sheet's header: where it is and what each column position means.
+
+    ``columns[i]`` is the layout column at position ``i`` (``None`` for an unknown,
+    duplicate or blank-headed column, whose values are never mapped), ``headers[i]`` the
+    header cell's text as written and ``letters[i]`` the column letter.
+    """
+
+    name: str
+    scope: Scope
+    header_row: int
+    columns: tuple[Column | None, ...]
+    headers: tuple[str, ...]
+    letters: tuple[str, ...]
+
+    def position(self, path: str) -> int | None:
+        """The position of the column whose field path is ``path`` (``contacts[1].email``)."""
+        for i, col in enumerate(self.columns):
+            if col is not None and col.path == path:
+                return i
+        return None
+
+    def cell(self, row: int, position: int, value: str | None = None) -> CellRef:
+        return CellRef(self.name, row, self.letters[position], self.headers[position], value)
+
+
+@dataclass(slots=True)
+class Row:
+    """One non-blank data row: 1-based ``number`` and normalised ``values`` (text, or
+    ``None`` for a blank cell), position-aligned with ``sheet``; trailing blanks trimmed."""
+
+    sheet: SheetInfo
+    number: int
+    values: list[str | None]
+
+    def cell(self, position: int) -> CellRef:
+        """The cell at ``position``, with its value."""
+        value = self.values[position] if position < len(self.values) else None
+        return self.sheet.cell(self.number, position, value)
+
+    def items(self) -> Iterator[tuple[int, Column, str]]:
+        """``(position, column, value)`` for every non-blank cell of a known column."""
+        columns = self.sheet.columns
+        for i, value in enumerate(self.values):
+            if value is not None:
+                col = columns[i]
+                if col is not None:
+                    yield i, col, value
+
+    def fields(self) -> dict[Column, CellRef]:
+        """``{Column: CellRef}`` for the non-blank cells of known columns (convenience;
+        the mapper uses :meth:`items`, which builds no cell objects)."""
+        return {col: self.cell(i) for i, col, _ in self.items()}
+
+    def unknown(self) -> list[CellRef]:
+        """Non-blank cells in columns the layout does not know (never silently dropped:
+        the reader reports each such column once)."""
+        columns = self.sheet.columns
+        return [self.cell(i) for i, v in enumerate(self.values)
+                if v is not None and columns[i] is None]
+
+
+@dataclass
+class ReadResult:
+    """Everything read from one file.
+
+    ``datasets`` / ``resources`` are the non-blank data rows (``resources`` is empty for a
+    CSV or a workbook without a resources sheet). ``problems`` are file- and header-level
+    findings (unknown columns, formulas without a cached value, duplicate headers, ...).
+    ``meta`` is the hidden ``meta`` sheet as a dict (empty when absent). ``layout`` is the
+    layout actually used: the one given, widened when the workbook has more repeating
+    entries (``contacts_4_*``) than it.
+    """
+
+    path: Path
+    layout: Layout
+    datasets: list[Row] = field(default_factory=list)
+    resources: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+    sheets: dict[Scope, SheetInfo] = field(default_factory=dict)
+
+    @property
+    def header_row(self) -> dict[str, int]:
+        """Sheet name -> 1-based header row number."""
+        return {info.name: info.header_row for info in self.sheets.values()}

@@ -1,0 +1,263 @@
+"""``read_workbook``: one pass over a filled workbook (or CSV), values kept with their cells.
+
+Order of work, so a file that cannot be used fails before any real work: sniff the bytes
+and the zip directory (:mod:`importer.read.safety`), read the hidden ``meta`` sheet and
+check it against the schema, then each sheet: find its header row, resolve its columns,
+and stream its rows into normalised :class:`Row` values.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from importer.errors import WorkbookError
+from importer.problems import Problem, Severity
+from importer.read.csvfile import csv_rows
+from importer.read.formulas import formulas_without_value
+from importer.read.headers import SCAN_ROWS, column_letter, find_header, sheet_info, widen
+from importer.read.model import ReadResult, Row, SheetInfo
+from importer.read.safety import FileKind, sniff
+from importer.read.values import _STRIP, normalise
+from importer.read.xlsx import RawSheet, XlsxBook
+from importer.schema import FieldKind, Layout, build_layout
+from importer.schema.columns import DATASETS_SHEET, RESOURCES_SHEET, Scope
+
+META_SHEET = "meta"
+TOOL = "bcdc-importer"
+_INTERN_MAX = 40
+
+
+def read_workbook(path: Path, layout: Layout) -> ReadResult:
+    """Read ``path`` (.xlsx, .xlsm or .csv) against ``layout``.
+
+    Raises :class:`WorkbookError` when the file cannot be used at all; everything else
+    (unknown columns, formulas without a value, ...) is a problem in the result.
+    """
+    path = Path(path)
+    kind = sniff(path).kind
+    result = ReadResult(path=path, layout=layout)
+    if kind is FileKind.CSV:
+        raw = RawSheet(DATASETS_SHEET, csv_rows(path), [])
+        _read_sheet(result, raw, Scope.DATASET, None, formulas=False)
+        return result
+    book = XlsxBook(path)
+    try:
+        _read_book(result, book)
+    finally:
+        book.close()
+    return result
+
+
+def _read_book(result: ReadResult, book: XlsxBook) -> None:
+    name = result.path.name
+    if not book.sheet_names:
+        raise WorkbookError(f"{name} has no sheets")
+    meta_name = book.find(META_SHEET)
+    if meta_name is not None:
+        result.meta = _read_meta(book.sheet(meta_name))
+        result.layout = _apply_meta(result, result.meta)
+    datasets = book.find(DATASETS_SHEET)
+    if datasets is None:
+        listed = ", ".join(repr(s) for s in book.sheet_names)
+        raise WorkbookError(
+            f"{name} has no {DATASETS_SHEET!r} sheet (its sheets: {listed}); put one dataset "
+            f"per row in a sheet named {DATASETS_SHEET!r}, as in the template"
+        )
+    hints = _header_hints(result.meta)
+    _read_sheet(result, book.sheet(datasets), Scope.DATASET, hints.get(DATASETS_SHEET))
+    resources = book.find(RESOURCES_SHEET)
+    if resources is not None:
+        _read_sheet(result, book.sheet(resources), Scope.RESOURCE, hints.get(RESOURCES_SHEET),
+                    allow_empty=True)
+
+
+def _read_meta(raw: RawSheet) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for _, values in raw.rows:
+        if len(values) >= 2:
+            key, value = normalise(values[0], False), normalise(values[1], False)
+            if key and value is not None:
+                meta[key] = value
+    return meta
+
+
+def _apply_meta(result: ReadResult, meta: dict[str, str]) -> Layout:
+    """Refuse a workbook made for another schema; widen the layout to its entry counts."""
+    layout = result.layout
+    schema = layout.schema
+    name = result.path.name
+    stype = meta.get("schema_type")
+    if stype and stype != schema.dataset_type:
+        raise WorkbookError(
+            f"{name} was made for dataset type {stype!r}, but this check uses the "
+            f"{schema.dataset_type!r} schema"
+        )
+    digest = meta.get("schema_digest")
+    if digest and digest != schema.digest and meta.get("tool") == TOOL:
+        result.problems.append(Problem(
+            "schema-changed",
+            "This workbook was made from a different version of the schema than the one "
+            "used to check it; columns are matched by name, but new or renamed fields may "
+            "be missing. Make a fresh template if columns are reported as unknown.",
+            Severity.WARNING, META_SHEET))
+    counts_text = meta.get("layout")
+    if not counts_text:
+        return layout
+    try:
+        counts = json.loads(counts_text)
+    except ValueError:
+        counts = None
+    if not isinstance(counts, dict):
+        raise WorkbookError(f"{name}: the meta sheet's layout is not readable: {counts_text!r}")
+    wanted = dict(layout.counts)
+    for path, count in counts.items():
+        field = _repeating_field(layout, str(path))
+        if field is None or not isinstance(count, int) or count < 0:
+            raise WorkbookError(
+                f"{name} was made from a schema version this one cannot hold: it has "
+                f"{count!r} entries of {path!r}, which the {schema.dataset_type!r} schema "
+                "does not have as a repeating field; make a new template"
+            )
+        if field.single_entry and count > 1:
+            raise WorkbookError(
+                f"{name} was made from a schema version this one cannot hold: {path!r} "
+                f"allows one entry, the workbook has {count}; make a new template"
+            )
+        wanted[str(path)] = max(wanted.get(str(path), 0), count)
+    if wanted == dict(layout.counts):
+        return layout
+    return build_layout(schema, layout.profile, counts=wanted, include_ids=True)
+
+
+def _repeating_field(layout: Layout, path: str) -> Any:
+    schema = layout.schema
+    if path.startswith("resources."):
+        name, has = path[len("resources."):], schema.has_resource_field
+        get = schema.resource_field
+    else:
+        name, has, get = path, schema.has_dataset_field, schema.dataset_field
+    if not has(name):
+        return None
+    field = get(name)
+    return field if field.is_repeating else None
+
+
+def _header_hints(meta: dict[str, str]) -> dict[str, int]:
+    text = meta.get("header_rows") or meta.get("header_row")
+    if not text:
+        return {}
+    if text.isdigit():
+        return {DATASETS_SHEET: int(text), RESOURCES_SHEET: int(text)}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    if isinstance(data, dict):
+        return {str(k).lower(): v for k, v in data.items() if isinstance(v, int) and v > 0}
+    return {}
+
+
+def _read_sheet(result: ReadResult, raw: RawSheet, scope: Scope, hint: int | None,
+                allow_empty: bool = False, formulas: bool = True) -> None:
+    rows = raw.rows
+    first: list[tuple[int, list[Any]]] = []
+    for item in rows:
+        first.append(item)
+        if len(first) >= max(SCAN_ROWS, hint or 0):
+            break
+    if allow_empty and not any(any(v not in ("", None) for v in r) for _, r in first):
+        return
+    scan = find_header(raw.name, [r for _, r in first], result.layout, scope, hint)
+    result.layout = widen(result.layout, scan.texts, scope)
+    merged = [(a[1], b[1]) for a, b in raw.merged
+              if a[0] <= scan.row - 1 <= b[0] and b[1] > a[1]]
+    info, problems = sheet_info(raw.name, scope, scan, result.layout, merged)
+    result.sheets[scope] = info
+    result.problems.extend(problems)
+    rest = (item for item in first if item[0] > scan.row)
+    out = result.datasets if scope is Scope.DATASET else result.resources
+    _collect(info, _chain(rest, rows), out, result.problems)
+    if formulas:
+        result.problems.extend(_formula_problems(result.path, info))
+
+
+def _chain(a: Iterator[tuple[int, list[Any]]] | Any,
+           b: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+    yield from a
+    yield from b
+
+
+def _collect(info: SheetInfo, rows: Iterator[tuple[int, list[Any]]], out: list[Row],
+             problems: list[Problem]) -> None:
+    """The hot loop: normalise each row's cells, skip blank rows, keep the rest."""
+    width = len(info.columns)
+    dates = [c is not None and c.value_field is not None and c.value_field.kind is FieldKind.DATE
+             for c in info.columns]
+    headerless = {i for i, c in enumerate(info.columns) if c is None and not info.headers[i]}
+    reported: set[int] = set()
+    intern = sys.intern
+    strip = _STRIP
+    for number, raw in rows:
+        values: list[str | None] = []
+        last = -1
+        for i, v in enumerate(raw[:width]):
+            if v.__class__ is str:
+                if not v:
+                    values.append(None)
+                    continue
+                t = v.strip(strip)
+                if not t:
+                    values.append(None)
+                    continue
+                if dates[i] or "\u00a0" in t or "\u202f" in t or "\u2007" in t:
+                    t = normalise(t, dates[i]) or ""
+                elif len(t) <= _INTERN_MAX:
+                    t = intern(t)
+                values.append(t)
+            else:
+                nv = normalise(v, dates[i])
+                values.append(nv)
+                if nv is None:
+                    continue
+            last = i
+            if i in headerless and i not in reported:
+                reported.add(i)
+                problems.append(_headerless(info, number, i))
+        if len(raw) > width:
+            for j in range(width, len(raw)):
+                if raw[j] not in ("", None) and normalise(raw[j], False) is not None:
+                    if j not in reported:
+                        reported.add(j)
+                        problems.append(_headerless(info, number, j))
+                    last = max(last, width - 1)
+        if last < 0:
+            continue
+        del values[last + 1:]
+        out.append(Row(info, number, values))
+
+
+def _headerless(info: SheetInfo, row: int, position: int) -> Problem:
+    letter = column_letter(position)
+    return Problem(
+        "unknown-column",
+        f"Column {letter} has values (first in row {row}) but no header, so they are not "
+        "read. Give the column a header from the template, or delete it.",
+        Severity.WARNING, info.name, row, letter, "", None, None)
+
+
+def _formula_problems(path: Path, info: SheetInfo) -> list[Problem]:
+    out = []
+    for row, position in formulas_without_value(path, info.name):
+        if row <= info.header_row:
+            continue
+        header = info.headers[position] if position < len(info.headers) else ""
+        out.append(Problem(
+            "formula-no-value",
+            "This cell holds a formula whose result was never saved, so it reads as blank. "
+            "Open the file in Excel or LibreOffice and save it again, or type the value.",
+            Severity.WARNING, info.name, row, column_letter(position), header, None, None))
+    return out

@@ -1,0 +1,362 @@
+"""``validate``: every problem in mapped records, located at its cell.
+
+Two sources of problems, both reported in full (never just the first):
+
+1. the JSON Schema generated from the field model (:mod:`.jsonschema_model`), checked
+   with :mod:`jsonschema`; each error's path is mapped back to the cell it came from;
+2. the rules the catalogue requires but its server does not enforce (FIELDS.md §1.8,
+   §9), and rules across rows (duplicate names and titles, duplicate resource names).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+from importer.map.forward import ID_KEY, TAGS_KEY, package_key
+from importer.problems import Problem, Severity
+from importer.records import CellRef, DatasetRecord, ResourceRecord
+from importer.schema import Field, FieldKind, Layout, normalise_header
+from importer.validate.jsonschema_model import (
+    RESERVED_SLUGS,
+    TITLE_LENGTH,
+    Checker,
+    SchemaViolation,
+    compiled,
+)
+from importer.validate.messages import allowed, slugify, suggest_choice, suggest_date
+
+Mode = Literal["check", "create", "update"]
+Record = DatasetRecord | ResourceRecord
+
+
+def validate(records: Sequence[DatasetRecord], layout: Layout, *,
+             mode: Mode = "check") -> list[Problem]:
+    """All problems in ``records`` (datasets and their resources).
+
+    ``mode``: ``create`` (every record will be created: required fields and
+    ``publish_state = DRAFT`` are errors), ``update`` (records patch existing ones: only
+    what is given is checked), ``check`` (no site: a row with an ``id`` is an update, any
+    other row is checked as a create, except that a non-DRAFT state is only a warning,
+    since the row may update a record found by its name).
+    """
+    comp = compiled(layout.schema, layout.profile)
+    for checker in (comp.dataset, comp.dataset_update, comp.resource, comp.resource_update):
+        checker.reset()
+    problems: list[Problem] = []
+    ctx = _Context(layout, mode)
+    for rec in records:
+        update = mode == "update" or (mode == "check" and ID_KEY in rec.package)
+        checker = comp.dataset_update if update else comp.dataset
+        ctx.schema_problems(rec, rec.package, checker, comp.dataset_fields, problems)
+        if not update:
+            ctx.contact_rules(rec, problems)
+        ctx.state_rule(rec, update, problems)
+        ctx.clear_rule(rec, rec.cleared, comp.dataset_fields, problems)
+        for res in rec.resources:
+            res_update = mode == "update" or ID_KEY in res.resource
+            rchecker = comp.resource_update if res_update else comp.resource
+            ctx.schema_problems(res, res.resource, rchecker, comp.resource_fields, problems)
+            ctx.clear_rule(res, res.cleared, comp.resource_fields, problems)
+    problems.extend(cross_row(records))
+    return problems
+
+
+def validate_resources(resources: Sequence[ResourceRecord], layout: Layout, *,
+                       mode: Mode = "check") -> list[Problem]:
+    """Problems in resource rows on their own (rows whose dataset is missing are still
+    checked, so every mistake is shown at once)."""
+    comp = compiled(layout.schema, layout.profile)
+    ctx = _Context(layout, mode)
+    problems: list[Problem] = []
+    for res in resources:
+        update = mode == "update" or ID_KEY in res.resource
+        checker = comp.resource_update if update else comp.resource
+        ctx.schema_problems(res, res.resource, checker, comp.resource_fields, problems)
+        ctx.clear_rule(res, res.cleared, comp.resource_fields, problems)
+    return problems
+
+
+class _Context:
+    def __init__(self, layout: Layout, mode: Mode) -> None:
+        self.layout = layout
+        self.profile = layout.profile
+        self.mode = mode
+        _LABELS.update({(c.scope.value, c.path): c.label for c in layout.dataset_columns})
+        _LABELS.update({(c.scope.value, c.path): c.label for c in layout.resource_columns})
+
+    # -- JSON Schema ---------------------------------------------------------------
+
+    def schema_problems(self, rec: Record, instance: dict[str, Any], checker: Checker,
+                        fields: dict[str, Field], out: list[Problem]) -> None:
+        done: set[tuple[str | int, ...]] = set()  # one "required" error per missing property
+        for v in checker.errors(instance):
+            if v.validator == "required":
+                out.extend(self._missing(rec, v, fields, done))
+            else:
+                out.append(self._violation(rec, v, fields))
+
+    def _missing(self, rec: Record, v: SchemaViolation, fields: dict[str, Field],
+                 done: set[tuple[str | int, ...]]) -> Iterable[Problem]:
+        inst = v.instance if isinstance(v.instance, dict) else {}
+        for name in v.validator_value:
+            if name in inst or (*v.path, name) in done:
+                continue
+            done.add((*v.path, name))
+            path = _join((*v.path, name))
+            f = _field_at(fields, (*v.path, name))
+            label = _label(rec, path, f)
+            if v.in_condition and f is not None and f.condition is not None:
+                code = "conditional-required"
+                msg = (f"{label} is required when {_cond_label(fields, f)} is "
+                       f"{inst.get(f.condition.field)!r}: fill in this cell.")
+            else:
+                code = "required"
+                msg = f"{label} is required: fill in this cell.{_hint(f)}"
+            yield _at(rec, path, code, msg, None)
+
+    def _violation(self, rec: Record, v: SchemaViolation, fields: dict[str, Field]) -> Problem:
+        path = _join(v.path)
+        f = _field_at(fields, v.path)
+        label = _label(rec, path, f)
+        value = v.instance
+        kind = v.validator
+        if kind == "enum" and f is not None and f.choices:
+            hint = suggest_choice(str(value), f) if isinstance(value, str) else None
+            mean = f" Did you mean {hint!r}?" if hint else ""
+            return _at(rec, path, "not-a-choice",
+                       f"{value!r} is not an allowed value for {label}.{mean} {allowed(f)}",
+                       value)
+        if kind in ("pattern", "not") and f is not None and f.kind is FieldKind.SLUG:
+            return _at(rec, path, "bad-slug", _slug_message(rec, value), value)
+        if kind == "pattern" and v.path[:1] == (TAGS_KEY,):
+            return _at(rec, path, "bad-keyword", _keyword_message(value), value)
+        if kind == "format":
+            return _format_problem(rec, path, label, str(v.validator_value), value)
+        if kind in ("minLength", "maxLength"):
+            n = len(value) if isinstance(value, str) else 0
+            return _at(rec, path, "bad-length",
+                       f"{label} must be {TITLE_LENGTH[0]} to {TITLE_LENGTH[1]} characters long "
+                       f"(this one has {n}).", value)
+        if kind == "maxItems":
+            return _at(rec, path, "single-entry",
+                       f"{label} takes only one entry; remove the others.", None)
+        if kind == "minItems":
+            if v.in_condition and f is not None and f.condition is not None:
+                inst = rec.resource if isinstance(rec, ResourceRecord) else rec.package
+                return _at(rec, path, "conditional-required",
+                           f"{label} is required when {_cond_label(fields, f)} is "
+                           f"{inst.get(f.condition.field)!r}: fill in this cell.", None)
+            return _at(rec, path, "required",
+                       f"{label} is required: give at least one.{_hint(f)}", None)
+        if kind == "type" and f is not None and f.kind is FieldKind.JSON:
+            return _at(rec, path, "bad-json",
+                       f"{label} must be a JSON object, written between {{ and }} "
+                       '(for example {"fields": []}), not a list or a single value.', value)
+        return _at(rec, path, "bad-value", f"{label}: this value is not accepted ({kind}).",
+                   value)
+
+    # -- rules the server does not enforce -------------------------------------------
+
+    def contact_rules(self, rec: DatasetRecord, out: list[Problem]) -> None:
+        prof = self.profile
+        name = prof.contacts_field
+        if not name or not self.layout.schema.has_dataset_field(name):
+            return
+        if name in rec.cleared:
+            return  # reported as cannot-clear? contacts are not required: clearing is allowed
+        contacts = rec.package.get(name)
+        if not contacts:
+            out.append(_at(rec, f"{name}[1].name", "no-contact",
+                           "Give at least one contact (name, e-mail, role), ideally a "
+                           "generic inbox as Point of Contact.", None))
+            return
+        sub = prof.contact_displayed_subfield
+        if sub and not any(c.get(sub) for c in contacts if isinstance(c, dict)):
+            out.append(_at(rec, f"{name}[1].{sub}", "no-displayed-contact",
+                           "At least one contact must be displayed publicly: write Yes in "
+                           "the Displayed column of one contact.", None))
+
+    def state_rule(self, rec: DatasetRecord, update: bool, out: list[Problem]) -> None:
+        prof = self.profile
+        state = prof.state_field
+        if not state or state not in prof.create_values or update:
+            return
+        want = prof.create_values[state]
+        given = rec.package.get(state)
+        if given is None or given == want:
+            return
+        if self.mode == "create":
+            out.append(_at(rec, state, "must-be-draft",
+                           f"A new record must be created as {want!r}, not {given!r}: write "
+                           f"{want} here (publish it after it is created).", given))
+        else:
+            out.append(_at(rec, state, "must-be-draft",
+                           f"If this row creates a new record, it must be {want!r}, not "
+                           f"{given!r} (new records start as {want}). Rows updating an "
+                           "existing record may keep another state.", given,
+                           Severity.WARNING))
+
+    def clear_rule(self, rec: Record, cleared: set[str], fields: dict[str, Field],
+                   out: list[Problem]) -> None:
+        for key in sorted(cleared):
+            f = fields.get(key)
+            if f is not None and f.required and not f.conditionally_required:
+                out.append(_at(rec, key, "cannot-clear",
+                               f"{_label(rec, key, f)} is required, so it cannot be "
+                               "emptied with <clear>; write a value or leave the cell blank "
+                               "to keep the current one.", None))
+
+
+def cross_row(records: Sequence[DatasetRecord]) -> list[Problem]:
+    """Duplicate dataset names and titles; resources of one dataset sharing a name."""
+    out: list[Problem] = []
+    seen_name: dict[str, DatasetRecord] = {}
+    seen_title: dict[str, DatasetRecord] = {}
+    for rec in records:
+        for key, seen, code, what in (
+            ("name", seen_name, "duplicate-name", "URL name"),
+            ("title", seen_title, "duplicate-title", "title"),
+        ):
+            value = rec.package.get(key)
+            if not isinstance(value, str):
+                continue
+            first = seen.setdefault(value, rec)
+            if first is not rec:
+                out.append(_at(rec, key, code,
+                               f"The {what} {value!r} is already used in row {first.row}; "
+                               f"every dataset needs its own {what}.", value))
+        names: dict[str, ResourceRecord] = {}
+        for res in rec.resources:
+            rname = res.resource.get("name")
+            if not isinstance(rname, str):
+                continue
+            first_r = names.setdefault(rname, res)
+            if first_r is not res:
+                out.append(_at(res, "name", "duplicate-resource-name",
+                               f"This dataset already has a resource named {rname!r} (row "
+                               f"{first_r.row}); give each resource of a dataset its own name "
+                               "so updates can find it.", rname))
+    return out
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+def _join(path: tuple[str | int, ...]) -> str:
+    """``("contacts", 0, "email")`` -> ``contacts[1].email`` (1-based, like the columns)."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def _field_at(fields: dict[str, Field], path: tuple[str | int, ...]) -> Field | None:
+    names = [p for p in path if isinstance(p, str)]
+    if not names:
+        return None
+    f = fields.get(names[0])
+    for name in names[1:]:
+        if f is None or not f.subfields:
+            return f
+        try:
+            f = f.subfield(name)
+        except KeyError:
+            return f
+    return f
+
+
+def _locate(rec: Record, path: str) -> CellRef | None:
+    """The cell of ``path``, else of its nearest parent (``tags[2].name`` -> ``tags``)."""
+    while path:
+        cell = rec.locate(path)
+        if cell is not None:
+            return cell
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return None
+
+
+def _at(rec: Record, path: str, code: str, message: str, value: Any,
+        severity: Severity = Severity.ERROR) -> Problem:
+    cell = _locate(rec, path)
+    if cell is not None:
+        return cell.problem(code, message, path, severity, value)
+    return Problem(code, message, severity, rec.sheet, rec.row, None, None, path, value)
+
+
+_LABELS: dict[tuple[str, str], str] = {}
+
+
+def _label(rec: Record, path: str, f: Field | None) -> str:
+    """What the person sees: the column's label, with its header when that differs
+    (``Description (notes)``)."""
+    scope = "resource" if isinstance(rec, ResourceRecord) else "dataset"
+    label = _LABELS.get((scope, path)) or (f.label if f is not None else path)
+    cell = rec.locate(path)
+    header = cell.header if cell is not None else ""
+    if header and normalise_header(header) != normalise_header(label):
+        return f"{label} ({header})"
+    return label
+
+
+def _hint(f: Field | None) -> str:
+    if f is None:
+        return ""
+    if f.kind is FieldKind.TAGS:
+        return " Write at least one keyword; separate keywords with commas."
+    if f.choices and f.kind in (FieldKind.SELECT, FieldKind.MULTI_SELECT):
+        return " " + allowed(f)
+    return ""
+
+
+def _cond_label(fields: dict[str, Field], f: Field) -> str:
+    assert f.condition is not None
+    src = fields.get(f.condition.field)
+    return src.label if src is not None else f.condition.field
+
+
+def _slug_message(rec: Record, value: Any) -> str:
+    text = str(value)
+    why = ("is a reserved word" if text in RESERVED_SLUGS else
+           "must be 2 to 100 characters of lower-case letters a-z, digits, - and _ "
+           "(no spaces or capitals)")
+    title = rec.package.get("title") if isinstance(rec, DatasetRecord) else None
+    slug = slugify(title) if isinstance(title, str) else slugify(text)
+    hint = f" Suggested: {slug!r}." if slug and slug != text else ""
+    return f"The URL name {text!r} {why}.{hint}"
+
+
+def _keyword_message(value: Any) -> str:
+    return (f"The keyword {value!r} is not accepted: keywords are 2 to 100 characters of "
+            "letters, digits, spaces, _ - and . only (no + / & ' ( ) inside a keyword). "
+            "Separate keywords with commas.")
+
+
+def _format_problem(rec: Record, path: str, label: str, fmt: str, value: Any) -> Problem:
+    if fmt == "date":
+        hint = suggest_date(str(value))
+        if hint:
+            try:
+                dt.date.fromisoformat(hint)
+            except ValueError:
+                hint = None
+        mean = f" Did you mean {hint!r}?" if hint else ""
+        return _at(rec, path, "bad-date",
+                   f"{value!r} is not a date the catalogue accepts.{mean} Write dates as "
+                   "YYYY-MM-DD (for example 2024-01-31), or use a date cell.", value)
+    if fmt == "email":
+        return _at(rec, path, "bad-email",
+                   f"{value!r} is not an e-mail address (expected name@example.gov.bc.ca).",
+                   value)
+    return _at(rec, path, "bad-url",
+               f"{value!r} is not a web address: write the full address, starting with "
+               "https:// (for example https://www2.gov.bc.ca/gov/content/home).", value)
+
+
+def dataset_keys(layout: Layout) -> list[str]:
+    """Package keys of the layout's dataset fields (for tests and docs)."""
+    return [package_key(f) for f in layout.schema.dataset_fields if not f.system]
