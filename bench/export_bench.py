@@ -30,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from importer.errors import ImporterError
 from importer.export.fetch import Selection, fetch
 from importer.export.run import export_records, lookups_for, map_rows
 from importer.export.write import build_export_workbook
@@ -59,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     schema = load_from_site(site, "bcdc_dataset", url)
     lists = ChoiceLists.from_site(site)
     selection = Selection(orgs=(org,))
-    times: dict[str, list[float]] = {"fetch": [], "export": [], "map": [], "write": []}
+    times: dict[str, list[float]] = {
+        "fetch": [], "export": [], "map": [], "write": [], "names_fetch": [], "names_export": []}
     out_dir = Path(tempfile.mkdtemp(prefix="export-bench-"))
     packages: list[dict[str, Any]] = []
     for i in range(args.repeat):
@@ -77,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
         times["write"].append(_timed(lambda layout=layout, rows=rows: build_export_workbook(
             layout, lists, rows.datasets, rows.resources, rows.notes).save(
                 out_dir / "write-only.xlsx"))[0])
+        by_name = Selection(names=tuple(p["name"] for p in packages))
+        times["names_fetch"].append(_timed(lambda s=by_name: fetch(site, s, "bcdc_dataset"))[0])
+        times["names_export"].append(_timed(lambda s=by_name, out=out: export_records(
+            site, s, out, schema, lists, force=True))[0])
     resources = sum(len(p.get("resources") or []) for p in packages)
     _report(args, len(packages), resources, times)
     return 0
@@ -141,15 +147,19 @@ def _record(i: int, org_id: str) -> dict[str, Any]:
 
 def _report(args: argparse.Namespace, records: int, resources: int,
             times: dict[str, list[float]]) -> None:
-    fetch_t, export_t, map_t, write_t = (
-        statistics.median(times[k]) for k in ("fetch", "export", "map", "write"))
+    med = {k: statistics.median(v) for k, v in times.items()}
     print(f"machine: {platform.node()} nproc={os.cpu_count()} cpu={_cpu()}")
-    print(f"records={records} resources={resources} repeat={args.repeat} (medians)")
-    print(f"fetch  (package_search paging)     {fetch_t:7.2f} s")
-    ratio = export_t / fetch_t
-    print(f"export (fetch + map + write + save) {export_t:7.2f} s   = {ratio:.1f}x fetch")
-    print(f"  map only  (reverse mapping)       {map_t:7.2f} s")
-    print(f"  write only (workbook + save)      {write_t:7.2f} s")
+    print(f"records={records} resources={resources} repeat={args.repeat} (medians, seconds)")
+    print("--org (package_search, 1,000 a page):")
+    print(f"  fetch only                         {med['fetch']:7.2f}")
+    print(f"  export (fetch+map+write+save)      {med['export']:7.2f}"
+          f"   = {med['export'] / med['fetch']:.1f}x fetch")
+    print(f"    map only (reverse mapping)       {med['map']:7.2f}")
+    print(f"    write only (workbook + save)     {med['write']:7.2f}")
+    print("--names (package_show each, 8 threads):")
+    print(f"  fetch only                         {med['names_fetch']:7.2f}")
+    print(f"  export                             {med['names_export']:7.2f}"
+          f"   = {med['names_export'] / med['names_fetch']:.1f}x fetch")
 
 
 def _cpu() -> str:
@@ -162,5 +172,14 @@ def _cpu() -> str:
     return platform.processor() or "unknown"
 
 
+def run(argv: list[str] | None = None) -> int:
+    """``main`` with run-stopping errors as one line (no traceback), like the CLI."""
+    try:
+        return main(argv)
+    except ImporterError as err:
+        print(f"Error: {err}", file=sys.stderr)
+        return err.exit_code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())
