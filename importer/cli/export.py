@@ -12,6 +12,7 @@ import click
 from importer.errors import SchemaError
 from importer.export.fetch import Progress, Selection, read_names
 from importer.export.run import ExportResult, check_output, export_records
+from importer.map.resolve import SiteResolver
 from importer.schema import load_bundled, load_from_site
 from importer.schema.model import Schema
 from importer.site import Site
@@ -56,8 +57,10 @@ def export_command(
     lists = ChoiceLists.from_site(site)  # first: an unreachable site stops here
     schema = _schema(site, dataset_type, url)
     progress = _progress(sys.stderr) if sys.stderr.isatty() else None
+    # With a token the file is checked as `import` with that token will check it.
+    resolver = SiteResolver(site) if site.token else None
     result = export_records(site, selection, output, schema, lists, force=force,
-                            progress=progress)
+                            progress=progress, resolver=resolver)
     if progress is not None:
         click.echo("", err=True)
     _report(result, selection)

@@ -10,11 +10,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from importer.check import run_check
 from importer.errors import OutputError
 from importer.export.fetch import ActionCaller, Progress, Selection, fetch
 from importer.export.notes import Note, missing_notes, notes_for_row, other_type_notes
+from importer.export.settle import Sheets, Source, settle
 from importer.export.write import build_export_workbook
+from importer.map.resolve import OfflineResolver, Resolver
 from importer.map.reverse import Lookups, Row, required_counts, reverse_package, reverse_resource
+from importer.problems import Problem
 from importer.schema.columns import DATASETS_SHEET, RESOURCES_SHEET, Layout, build_layout
 from importer.schema.model import Schema
 from importer.template.lists import ChoiceLists
@@ -32,15 +36,6 @@ class ExportResult:
     #: names asked for (``--names``) that are not in the file: not found, or another type.
     not_exported: list[str] = field(default_factory=list)
     layout: Layout | None = None
-
-
-@dataclass
-class Rows:
-    """Both sheets' rows, in order, and the notes they carry."""
-
-    datasets: list[dict[str, Any]] = field(default_factory=list)
-    resources: list[dict[str, Any]] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
 
 
 def check_output(path: Path, force: bool) -> None:
@@ -63,28 +58,42 @@ def export_records(
     force: bool = False,
     progress: Progress | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    resolver: Resolver | None = None,
 ) -> ExportResult:
     """Export the records ``selection`` names into ``output``. Writes no file when nothing
-    matched (the result says so: 0 records)."""
+    matched (the result says so: 0 records). The file is checked as ``import`` will check
+    it (with ``resolver``: the site's, when the token will import; else offline, with the
+    site's licences) and any field the check refuses is withheld and noted."""
     check_output(output, force)
     fetched = fetch(site, selection, schema.dataset_type, progress)
     wanted = [p for p in fetched.packages if p.get("type", schema.dataset_type)
               == schema.dataset_type]
     other = [p for p in fetched.packages if p.get("type", schema.dataset_type)
              != schema.dataset_type]
-    fetched.packages = wanted
     missing = missing_notes(fetched.missing) + other_type_notes(other, schema.dataset_type)
     not_exported = fetched.missing + [str(p.get("name") or p.get("id")) for p in other]
-    if not fetched.packages:
+    if not wanted:
         return ExportResult(None, 0, 0, missing, not_exported)
-    layout = build_layout(schema, counts=required_counts(fetched.packages, schema),
-                          include_ids=True)
-    rows = map_rows(fetched.packages, layout, lookups_for(lists, fetched.packages))
-    rows.notes.extend(missing)
-    wb = build_export_workbook(layout, lists, rows.datasets, rows.resources, rows.notes,
-                               created=clock())
-    save(wb, output, force=force)
-    return ExportResult(output, len(rows.datasets), len(rows.resources), rows.notes,
+    layout = build_layout(schema, counts=required_counts(wanted, schema), include_ids=True)
+    sheets = map_rows(wanted, layout, lookups_for(lists, wanted))
+    sheets.notes.extend(missing)
+    created = clock()
+    written = [False]
+
+    def write() -> None:
+        wb = build_export_workbook(layout, lists, sheets.datasets, sheets.resources,
+                                   sheets.notes, created=created)
+        save(wb, output, force=force or written[0])
+        written[0] = True
+
+    check_with = resolver or OfflineResolver(
+        [{"id": lic.id, "title": lic.title} for lic in lists.licenses])
+
+    def check() -> list[Problem]:
+        return run_check(output, layout, resolver=check_with).problems
+
+    settle(sheets, layout, write, check, first_row=HEADER_ROWS + 1)
+    return ExportResult(output, len(sheets.datasets), len(sheets.resources), sheets.notes,
                         not_exported, layout)
 
 
@@ -99,18 +108,20 @@ def lookups_for(lists: ChoiceLists, packages: Sequence[dict[str, Any]]) -> Looku
     return Lookups({lic.id: lic.title for lic in lists.licenses}, orgs)
 
 
-def map_rows(packages: Sequence[dict[str, Any]], layout: Layout, lookups: Lookups) -> Rows:
+def map_rows(packages: Sequence[dict[str, Any]], layout: Layout, lookups: Lookups) -> Sheets:
     """Every package's dataset row and resource rows, with notes located in the sheets."""
-    out = Rows()
+    out = Sheets()
     for pkg in packages:
         name = str(pkg.get("name") or pkg.get("id") or "")
         row = reverse_package(pkg, layout, lookups)
+        out.dataset_sources.append(Source(name, None, pkg))
         _add(out.datasets, out.notes, row, layout, DATASETS_SHEET, name, None)
         for res in pkg.get("resources") or []:
             if not isinstance(res, dict):
                 continue
             rrow = reverse_resource(res, name, layout, lookups)
             label = str(res.get("name") or res.get("id") or "")
+            out.resource_sources.append(Source(name, label, res))
             _add(out.resources, out.notes, rrow, layout, RESOURCES_SHEET, name, label)
     return out
 

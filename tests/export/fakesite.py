@@ -80,6 +80,9 @@ class FakeSite:
     def _organization_list(self, limit: int = 25, offset: int = 0, **_: Any) -> list[Any]:
         return [dict(o) for o in self.orgs[offset:offset + limit]]
 
+    def _organization_list_for_user(self, **_: Any) -> list[dict[str, str]]:
+        return [dict(o) for o in self.orgs if o["id"] not in self.hidden_orgs]
+
     def _license_list(self) -> list[dict[str, str]]:
         return copy.deepcopy(self.licenses)
 

@@ -82,7 +82,7 @@ def varied(prefix: str, org: str, other_org: str) -> list[dict[str, Any]]:
                                   {"beginning_date": "2021-01-01"}]
     odd = base(f"{prefix}-odd", org, license_id="99", resources=[odd_csv, odd_geo],
                notes="Trailing spaces are kept.   ")
-    formula = base(f"{prefix}-formula", org, title="=1+2 is not a formula",
+    formula = base(f"{prefix}-formula", org, title=f"=1+2 is not a formula {prefix}",
                    purpose="+1 250 555 0100", data_quality="-not a minus",
                    lineage_statement="@mention")
     return [full, minimal, odd, formula]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-from fakesite import FakeSite, make_packages, serve
 
 from importer.cli import main
+from tests.export.fakesite import FakeSite, make_packages, serve
 
 ORG = {"id": "0a6d7b2e-1111-4c8d-9e0f-aaaaaaaaaaaa", "name": "roads-branch",
        "title": "Roads Branch"}
@@ -18,6 +18,11 @@ def url():
     packages[2]["security_class"] = "SECRET"
     with serve(FakeSite(packages, [ORG], hidden_orgs=("secret-org",))) as address:
         yield address
+
+
+@pytest.fixture(autouse=True)
+def no_token(monkeypatch) -> None:
+    monkeypatch.delenv("CKAN_API_TOKEN", raising=False)
 
 
 def run(args: list[str], capsys) -> tuple[int, str, str]:

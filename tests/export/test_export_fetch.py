@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fakesite import FakeSite, make_packages
 
 from importer.export import fetch as fetch_mod
 from importer.export.fetch import Selection, SelectionError, fetch, read_names
+from tests.export.fakesite import FakeSite, make_packages
 
 ORG = {"id": "org-a-id", "name": "roads-branch", "title": "Roads Branch"}
 OTHER = {"id": "org-b-id", "name": "data-office", "title": "Data Office"}

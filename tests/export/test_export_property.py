@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakesite import sample_package
 
 from importer.export.run import map_rows as export_rows
 from importer.export.write import build_export_workbook
@@ -25,6 +24,7 @@ from importer.publish.normal import normalise_package
 from importer.read import read_workbook
 from importer.schema import Field, FieldKind, Schema, build_layout, load_bundled
 from importer.template.lists import ChoiceLists
+from tests.export.fakesite import sample_package
 
 ORGS = {"0a6d7b2e-1111-4c8d-9e0f-aaaaaaaaaaaa": "roads-branch",
         "0b000000-2222-4c8d-9e0f-bbbbbbbbbbbb": "data-office"}

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from fakesite import FakeSite, make_packages
 
 from importer.errors import OutputError
 from importer.export.fetch import Selection
@@ -16,6 +15,7 @@ from importer.export.run import export_records
 from importer.export.write import NOTE_HEADERS, NOTES_SHEET
 from importer.schema import load_bundled
 from importer.template.lists import ChoiceLists
+from tests.export.fakesite import FakeSite, make_packages
 
 ORG = {"id": "0a6d7b2e-1111-4c8d-9e0f-aaaaaaaaaaaa", "name": "roads-branch",
        "title": "Roads Branch"}
@@ -144,3 +144,31 @@ def test_names_of_another_type_are_noted_not_exported(site, schema, tmp_path) ->
         ("dataset-0000", "other-type",
          "This record is of type 'dataset', not 'bcdc_dataset': not exported."),
     ]
+
+
+def test_the_file_checks_clean_what_check_refuses_is_withheld(site, schema, tmp_path) -> None:
+    pkg = site.packages[0]
+    geo = pkg["resources"][1]
+    del geo["projection_name"]  # the API never enforces it (FIELDS.md §1.8)
+    del geo["spatial_datatype"]
+    pkg["contacts"][1]["email"] = "ann at gov"  # the server does not check e-mails
+    out = tmp_path / "export.xlsx"
+    result = export_records(site, Selection(orgs=("roads-branch",)), out, schema,
+                            ChoiceLists.from_site(site))
+    from importer.check import run_check
+    assert [p for p in run_check(out, result.layout).problems
+            if p.severity == "error"] == []
+    datasets, resources = _rows(openpyxl.load_workbook(out)["datasets"]), _rows(
+        openpyxl.load_workbook(out)["resources"])
+    assert datasets[0]["contacts_1_name"] is None and datasets[0]["title"] == "Dataset 0"
+    assert resources[1]["bcdc_type"] is None and resources[1]["format"] == "wms"
+    notes = {(n.record, n.resource, n.problem.cell, n.problem.field): n.problem.message
+             for n in result.notes if n.problem.code == "check-refuses"}
+    headers = [c.value for c in openpyxl.load_workbook(out)["resources"][1]]
+    letter = openpyxl.utils.get_column_letter(headers.index("bcdc_type") + 1)
+    assert notes[("dataset-0000", "Roads (BCGW)", f"{letter}3", "bcdc_type")] == (
+        "Left blank because Spatial Datatype is blank here, and check requires it when Type "
+        "is 'geographic'. Left blank in this file, so importing it keeps the stored value.")
+    contact_note = notes[("dataset-0000", None, "H2", "contacts")]
+    assert contact_note.startswith("Check would refuse the stored value: ")
+    assert "ann at gov" in contact_note
