@@ -48,6 +48,9 @@ def main(argv: list[str] | None = None) -> None:
 from importer.cli.template import template_command  # noqa: E402
 
 cli.add_command(template_command)
+from importer.cli.check import check_command  # noqa: E402
+
+cli.add_command(check_command)
 from importer.cli.import_ import import_command  # noqa: E402
 
 cli.add_command(import_command)

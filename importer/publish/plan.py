@@ -279,8 +279,9 @@ def patch_body(record: DatasetRecord, stored: dict[str, Any],
     body: dict[str, Any] = {}
     changes: list[Change] = []
     given = dict(record.package)
-    for key in record.cleared:
+    for key in sorted(record.cleared):
         given.setdefault(key, empty_for(field_for_key(layout, key)))
+    given = dict(sorted(given.items(), key=lambda kv: _field_order(layout, kv[0])))
     vis, private_value = layout.profile.visibility_field, layout.profile.private_value
     if vis and isinstance(given.get(vis), str) and "private" not in given:
         given["private"] = given[vis] == private_value
@@ -311,6 +312,14 @@ def patch_body(record: DatasetRecord, stored: dict[str, Any],
             body[key] = new
             changes.append(Change(key, old_n, new_n))
     return body, changes
+
+
+def _field_order(layout: Layout, key: str) -> int:
+    """Schema (form) order, so changes read as the form does; unknown keys last."""
+    for i, f in enumerate(layout.schema.dataset_fields):
+        if f.name == key or (key == TAGS_KEY and f.kind is FieldKind.TAGS):
+            return i
+    return len(layout.schema.dataset_fields)
 
 
 def merge_entries(f: Field, given: list[Any], stored: Any) -> list[Any]:
@@ -344,7 +353,7 @@ def _plan_resource(rec: ResourceRecord, stored: dict[str, Any], layout: Layout) 
         return ResourceStep(rec, Action.CREATE, body=body, changes=changes)
     body, changes = {}, []
     given = dict(rec.resource)
-    for key in rec.cleared:
+    for key in sorted(rec.cleared):
         given.setdefault(key, empty_for(field_for_key(layout, key, resource=True)))
     for key, new in given.items():
         f = field_for_key(layout, key, resource=True)

@@ -95,6 +95,7 @@ def write_results_workbook(result: ImportResult, source: Path, out: Path) -> Non
         extra_columns=[ExtraColumn("record id", ids, 38), ExtraColumn("url", urls, 50),
                        ExtraColumn("changed", changed, 30)],
         summary=summary_lines(result, source),
+        header_rows=result.header_rows or None,
         title="bcdc-import results report",
     )
 

@@ -19,17 +19,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from importer.check import CheckResult
 from importer.errors import AuthError, SiteError, WorkbookError
-from importer.problems import Problem, Severity
+from importer.map.forward import map_rows
+from importer.map.resolve import SiteResolver
+from importer.problems import Problem, Severity, count_errors, sort_key
 from importer.publish.engine import Engine, RowOutcome, Status, static_outcome
 from importer.publish.errormap import ColumnIndex
 from importer.publish.journal import Journal, JournalState, read_journal
-from importer.publish.plan import Action, PlanOptions, RowPlan, build_plan, fetch_existing
+from importer.publish.plan import (
+    Action,
+    Existing,
+    PlanOptions,
+    RowPlan,
+    build_plan,
+    fetch_existing,
+)
 from importer.publish.progress import Progress
 from importer.publish.transport import Client, RateLimiter, Transport
+from importer.read import read_workbook
 from importer.records import DatasetRecord
 from importer.schema import Layout, build_layout, load_from_site
 from importer.site import ActionFailed, NotFound, Site
+from importer.validate import cross_row, validate, validate_resources
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,8 @@ class ImportResult:
     seconds: float = 0.0
     requests: dict[str, int] = field(default_factory=dict)
     retries: dict[str, int] = field(default_factory=dict)
+    #: sheet -> header row, when the workbook's header is not on row 1.
+    header_rows: dict[str, int] = field(default_factory=dict)
 
     @property
     def counts(self) -> Counter[str]:
@@ -124,6 +138,7 @@ def import_records(
     progress: Progress | None = None,
     clock: Callable[[], float] = time.monotonic,
     columns: ColumnIndex | None = None,
+    existing: Existing | None = None,
 ) -> ImportResult:
     """Plan and carry out the import of ``records`` (already read, mapped and checked;
     ``problems`` are the check's). Raises :class:`KeyboardInterrupt` after a clean stop
@@ -138,7 +153,9 @@ def import_records(
     if not orgs:
         raise AuthError(f"this API token may not create or edit records in any organization "
                         f"on {client.url} (or it is invalid or expired)")
-    existing = fetch_existing(client, valid, is_not_found=lambda e: isinstance(e, NotFound))
+    if existing is None:
+        existing = fetch_existing(client, valid,
+                                  is_not_found=lambda e: isinstance(e, NotFound))
     plan_options = PlanOptions(options.create_only, options.update_only, options.publish)
     plans = build_plan(valid, existing, layout, plan_options)
     for rec in invalid:
@@ -309,13 +326,63 @@ def preflight(conn: Connection, dataset_type: str = "bcdc_dataset") -> Layout:
     """Refuse early, with one line, a site that is not CKAN or has no scheming schema;
     return the layout of the site's own schema."""
     try:
-        status = conn.client.call("status_show", {})
+        status = conn.client.call("status_show", {}, attempts=2)
     except (NotFound, ActionFailed):
         raise SiteError(f"{conn.client.url} is not a CKAN site (no status_show)") from None
     if not isinstance(status, dict) or "ckan_version" not in status:
         raise SiteError(f"{conn.client.url} is not a CKAN site")
     schema = load_from_site(conn.site, dataset_type, conn.client.url)
     return build_layout(schema, include_ids=True)
+
+
+class ImportResolver(SiteResolver):
+    """The check's site resolver, except that an organization the token may not write to
+    still resolves to its id: such rows are then refused per row ("this token may not
+    create records in ...") instead of blocking the whole workbook as a check error."""
+
+    def organization(self, text: str) -> str | None:
+        found = super().organization(text)
+        if found is not None:
+            return found
+        self.unknown_organization(text)  # looks it up once, cached
+        org = self._shown.get(text)
+        return str(org["id"]) if isinstance(org, dict) and org.get("id") else None
+
+
+def check_for_import(path: Path, conn: Connection, base: Layout,
+                     existing: Existing | None = None) -> tuple[CheckResult, Existing]:
+    """The checks of ``check``, with each row validated as what it will be: a create
+    (every required field) or an update of the record found by id or name (only what the
+    row gives)."""
+    read = read_workbook(path, base)
+    if not read.datasets:
+        raise WorkbookError(f"{path.name}: the datasets sheet has no rows: nothing to import")
+    mapped = map_rows(read, read.layout, ImportResolver(conn.site))
+    found = existing or fetch_existing(conn.client, mapped.records,
+                                       is_not_found=lambda e: isinstance(e, NotFound))
+
+    def exists(rec: DatasetRecord) -> bool:
+        rid = rec.package.get("id")
+        return str(rid) in found.by_id if rid else (rec.name or "") in found.by_name
+
+    creates = [r for r in mapped.records if not exists(r)]
+    updates = [r for r in mapped.records if exists(r)]
+    problems = [*read.problems, *mapped.problems,
+                *validate(creates, read.layout, mode="create"),
+                *validate(updates, read.layout, mode="update"),
+                *validate_resources(mapped.orphans, read.layout, mode="check"),
+                *cross_row(mapped.records)]
+    unique: dict[tuple[Any, ...], Problem] = {}
+    for p in problems:
+        unique.setdefault((p.code, p.sheet, p.row, p.column, p.field), p)
+    problems = sorted(unique.values(), key=sort_key)
+    errors = count_errors(problems)
+    bad = {(p.sheet, p.row) for p in problems if p.severity is Severity.ERROR}
+    checked = CheckResult(path=path, records=mapped.records, problems=problems, read=read,
+                          rows_checked=len(read.datasets) + len(read.resources),
+                          rows_with_errors=len(bad), errors=errors,
+                          warnings=len(problems) - errors)
+    return checked, found
 
 
 def run_import(
@@ -325,22 +392,29 @@ def run_import(
     progress: Progress | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> ImportResult:
-    """Check ``path`` against the site exactly as ``check --url`` does, then import."""
-    from importer.check import run_check
-    from importer.map.resolve import SiteResolver
-
+    """Check ``path`` against the site as ``check --url`` does, then import it."""
     if not path.is_file():
         raise WorkbookError(f"{path}: no such file")
     base = preflight(conn)
     sha = file_sha256(path)
-    checked = run_check(path, base, resolver=SiteResolver(conn.site))
-    layout = checked.layout
+    checked, existing = check_for_import(path, conn, base)
     if file_sha256(path) != sha:
         raise WorkbookError(f"{path.name} changed while it was being checked; save and "
                             "close it, then run the command again")
+    read = checked.read
     columns = {info.name: {c.path: (info.letters[i], info.headers[i])
                            for i, c in enumerate(info.columns) if c is not None}
-               for info in checked.sheets.values()}
-    return import_records(checked.records, conn.client, layout, options,
-                          problems=checked.problems, workbook_sha256=sha,
-                          progress=progress, clock=clock, columns=columns)
+               for info in read.sheets.values()}
+    file_problems = [p for p in checked.problems if p.row is None
+                     and p.severity is Severity.ERROR]
+    if file_problems:
+        result = ImportResult(conn.client.url, [], problems=checked.problems, blocked=True,
+                              workbook_sha256=sha, header_rows=dict(read.header_row))
+        result.notices.append(f"Nothing was sent: {file_problems[0].message}")
+        return result
+    result = import_records(checked.records, conn.client, read.layout, options,
+                            problems=checked.problems, workbook_sha256=sha,
+                            progress=progress, clock=clock, columns=columns,
+                            existing=existing)
+    result.header_rows = dict(read.header_row)
+    return result

@@ -40,6 +40,10 @@ WRITE_ACTIONS = frozenset({
 })
 
 
+#: the request never reached the site (refused, unknown host, connect timeout).
+CANNOT_CONNECT = "cannot connect"
+
+
 class Stopped(Exception):
     """The run is stopping (Ctrl-C): no new request is started."""
 
@@ -96,8 +100,15 @@ class Transport:
                 f"{self.url}/api/3/action/{action}", data=json.dumps(data), headers=headers,
                 timeout=self.timeout, verify=self.verify,
             )
+        except requests.ConnectTimeout:
+            raise TransportFailure(CANNOT_CONNECT) from None
         except requests.Timeout:
             raise TransportFailure("timeout") from None
+        except requests.ConnectionError as err:
+            text = repr(err.args[0]) if err.args else ""
+            if "NewConnectionError" in text or "NameResolution" in text:
+                raise TransportFailure(CANNOT_CONNECT) from None
+            raise TransportFailure("connection dropped") from None
         except requests.RequestException:
             raise TransportFailure("connection dropped") from None
         try:
@@ -184,12 +195,14 @@ class Client:
         return self.call(action, data)
 
     def call(self, action: str, data: dict[str, Any],
-             lost_check: Callable[[], Any] | None = None) -> Any:
+             lost_check: Callable[[], Any] | None = None,
+             attempts: int | None = None) -> Any:
         """Call ``action``; on a retryable failure of a write, ``lost_check()`` is asked
         first whether the write happened (its non-``None`` answer is returned as the
         result), so a retry never repeats a committed write."""
         maybe_done = False
-        for attempt in range(1, self.policy.attempts + 1):
+        limit = attempts or self.policy.attempts
+        for attempt in range(1, limit + 1):
             if self.stop.is_set():
                 raise Stopped(action)
             if self.limiter:
@@ -199,7 +212,7 @@ class Client:
                 answer = self.transport.post(action, data)
             except TransportFailure as failure:
                 reason = failure.kind
-                maybe_done = True
+                maybe_done = maybe_done or failure.kind != CANNOT_CONNECT
             else:
                 if answer.status == 200 and isinstance(answer.body, dict) \
                         and answer.body.get("success"):
@@ -216,15 +229,18 @@ class Client:
                 maybe_done = maybe_done or answer.status not in NOT_PROCESSED
             with self._lock:
                 self.retries[reason] += 1
-            if attempt == self.policy.attempts:
+            if attempt == limit:
                 break
             if maybe_done and lost_check is not None:
                 found = lost_check()
                 if found is not None:
                     return found
             self.sleep(self.policy.delay(attempt, self.rng, retry_after))
+        if reason == CANNOT_CONNECT:
+            raise SiteError(f"cannot reach {self.url} (connection refused, unknown host or "
+                            f"no answer to connect; {limit} attempts)")
         raise SiteError(f"{self.url} did not complete {action} after "
-                        f"{self.policy.attempts} attempts (last: {reason})")
+                        f"{limit} attempts (last: {reason})")
 
     def _failure(self, action: str, answer: Answer) -> Exception:
         body = answer.body

@@ -117,7 +117,8 @@ def test_nothing_can_be_done_exit_2(ckan_site: CkanSite, tmp_path: Path, prefix:
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert message in proc.stderr
     assert "Traceback" not in proc.stderr
-    assert len(proc.stderr.strip().splitlines()) <= 2
+    assert [line for line in proc.stderr.splitlines() if line.startswith("Error:")] == [
+        next(line for line in proc.stderr.splitlines() if message in line)]
 
 
 def _wait_for_rows(journal: Path, rows: int, proc: subprocess.Popen[str]) -> None:
@@ -146,7 +147,11 @@ def test_kill_9_then_rerun_completes_without_duplicates(ckan_site: CkanSite, tmp
     assert stored_names(ckan_site, prefix) == sorted(f"{prefix}-dataset-{i}"
                                                       for i in range(1, n + 1))
     rows = json.loads((tmp_path / "out.json").read_text())["rows"]
-    assert [r["status"] for r in rows] == ["created"] * n
+    statuses = [r["status"] for r in rows]
+    # a row the site committed just before the kill, whose journal line was never
+    # written, is found on the site and reported unchanged: at most one per worker.
+    assert set(statuses) <= {"created", "unchanged"}
+    assert statuses.count("unchanged") <= 2
     assert sum(r["confirmed"] for r in rows) >= 8
     assert "Resuming" in rerun.stdout
 
@@ -168,3 +173,33 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(ckan_site: CkanSite, tmp_pa
     assert rerun.returncode == 0
     assert stored_names(ckan_site, prefix) == sorted(f"{prefix}-dataset-{i}"
                                                       for i in range(1, n + 1))
+
+
+def test_editor_rows_of_other_org_fail_others_succeed(ckan_site: CkanSite, tmp_path: Path,
+                                                      prefix: str) -> None:
+    pkgs = packages(prefix, 4, ckan_site.child_org.name)
+    for pkg in pkgs[2:]:
+        pkg["owner_org"] = ckan_site.parent_org.name
+        for contact in pkg["contacts"]:
+            contact["org"] = ckan_site.parent_org.name
+    write_workbook(pkgs, tmp_path / "in.xlsx")
+    proc = run_cli(["import", "in.xlsx", "--url", ckan_site.url, "--json", "out.json"],
+                   ckan_site.editor_token, tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    rows = json.loads((tmp_path / "out.json").read_text())["rows"]
+    assert [r["status"] for r in rows] == ["created", "created", "failed", "failed"]
+    for row in rows[2:]:
+        assert row["problems"][0]["code"] == "not-authorized"
+        assert row["problems"][0]["header"] == "owner_org"
+        assert "may not create records in organization" in row["message"]
+    assert stored_names(ckan_site, prefix) == [f"{prefix}-dataset-1", f"{prefix}-dataset-2"]
+
+
+def test_demo_twice_second_run_all_unchanged() -> None:
+    root = Path(__file__).resolve().parents[2]
+    first = run_cli(["demo"], None, root)
+    assert first.returncode == 0, first.stdout + first.stderr
+    second = run_cli(["demo"], None, root)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "  unchanged        22\n" in second.stdout
+    assert "Report: demo-output/datasets-import-report.xlsx" in second.stdout

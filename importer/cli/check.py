@@ -1,0 +1,86 @@
+"""``bcdc-import check FILE``: find every mistake in a filled workbook, write a report.
+
+Only translates: options -> :func:`importer.check.run_check` ->
+:func:`importer.report.outputs.write_check_outputs` -> console summary -> exit code
+(0 no errors, warnings allowed; 1 errors found; 2 the file or an output cannot be used).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from pathlib import Path
+
+import click
+
+from importer.check import CheckResult, run_check
+from importer.errors import ImporterError, WorkbookError
+from importer.map.resolve import SiteResolver
+from importer.report.console import render_console_summary
+from importer.report.outputs import Outputs, check_targets, default_report_path
+from importer.report.outputs import write_check_outputs as write_outputs
+from importer.schema import Layout, build_layout, load_bundled, load_from_site
+from importer.site import Site
+
+TOKEN_ENV = "CKAN_API_TOKEN"
+DATASET_TYPE = "bcdc_dataset"
+
+
+@click.command("check")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=True))
+@click.option("--report", "report", type=click.Path(path_type=Path, dir_okay=False),
+              help="Report workbook to write [default: FILE-report.xlsx beside FILE].")
+@click.option("--no-report", is_flag=True, help="Do not write the report workbook.")
+@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the report as JSON (schema: docs/check-report.md).")
+@click.option("--url", help="Check against this CKAN site: its schema, organizations "
+              f"and licences (token from ${TOKEN_ENV}).")
+@click.option("--type", "dataset_type", default=DATASET_TYPE, show_default=True,
+              help="Dataset type whose schema is loaded from --url.")
+@click.option("--force", is_flag=True,
+              help="Overwrite --report/--json files even if they are not bcdc-import reports.")
+def check_command(file: Path, report: Path | None, no_report: bool, json_path: Path | None,
+                  url: str | None, dataset_type: str, force: bool) -> int:
+    """Check FILE (.xlsx, .xlsm or .csv) and write a report of every problem, at its cell.
+
+    Nothing is sent to any site. Exit code 0: no errors (warnings allowed); 1: errors
+    found (see the report); 2: the file cannot be used at all.
+    """
+    target = None if no_report else (report or default_report_path(file))
+    outputs = Outputs(file, target, json_path, force)
+    check_targets(outputs)  # refuse a bad output path before the (long) check
+    resolver = None
+    if url:
+        site = Site(url, os.environ.get(TOKEN_ENV) or None)
+        layout = build_layout(load_from_site(site, dataset_type, url))
+        resolver = SiteResolver(site)
+    else:
+        layout = _bundled_layout()
+    result = _run(file, layout, resolver)
+    created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    facts = [("Checked against", url or "the bundled bcdc_dataset schema (offline)")]
+    summary = write_outputs(result, outputs, created=created, facts=facts)
+    text = io.StringIO()
+    render_console_summary(result, text, report=target, json_path=json_path, summary=summary)
+    click.echo(text.getvalue(), nl=False)
+    return 0 if summary.valid else 1
+
+
+def _bundled_layout() -> Layout:
+    return build_layout(load_bundled())
+
+
+def _run(file: Path, layout: Layout, resolver: SiteResolver | None) -> CheckResult:
+    """Run the check; an unexpected failure on some odd input becomes one line, exit 2."""
+    try:
+        return run_check(file, layout, resolver=resolver)
+    except ImporterError:
+        raise
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as err:  # a bug on unforeseen input: one line, never a traceback
+        raise WorkbookError(
+            f"{file.name} could not be checked: unexpected {type(err).__name__}: {err} "
+            "(please report this with the file)"
+        ) from err
