@@ -31,7 +31,7 @@ from importer.devcat.testsite import CkanSite
 from importer.publish.normal import normalise_package
 from importer.schema import build_layout, load_bundled
 from importer.site import Site
-from tests.export.records import varied
+from tests.export.records import base, contact, varied
 from tests.faultproxy import FaultProxy, Faults
 
 pytestmark = pytest.mark.ckan
@@ -237,3 +237,49 @@ def test_edited_cells_change_exactly_those_fields(
     assert normal(after, layout) == normal(expected, layout)
     assert after[formula]["metadata_modified"] == before[formula]["metadata_modified"]
     assert kept_values(after[odd]) == ODD_KEPT
+
+
+def test_editor_fixes_a_field_in_30_rows_through_libreoffice(ckan_site, tmp_path) -> None:
+    """The issue's "done when": an editor exports their records, fixes one field in 30
+    rows in LibreOffice, imports, and sees exactly 30 updates. One more record (made by a
+    sysadmin) has a contact in an organization the editor cannot publish to: the export
+    withholds its contacts (noted), and importing leaves them as stored."""
+    admin = Site(ckan_site.url, ckan_site.sysadmin_token)
+    editor = Site(ckan_site.url, ckan_site.editor_token)
+    child, parent = ckan_site.child_org.id, ckan_site.parent_org.id
+    prefix = f"rt-ed-{uuid.uuid4().hex[:6]}"
+    names = [editor.call("package_create", **base(f"{prefix}-{i:02d}", child))["name"]
+             for i in range(30)]
+    foreign = base(f"{prefix}-foreign", child,
+                   contacts=[contact("Generic Inbox", child), contact("Min Ister", parent)])
+    names.append(admin.call("package_create", **foreign)["name"])
+    listing = tmp_path / "names.txt"
+    listing.write_text("\n".join(names) + "\n")
+    before = {n: admin.call("package_show", id=n) for n in names}
+
+    out = tmp_path / "mine.xlsx"
+    old = os.environ.get(TOKEN_ENV)
+    os.environ[TOKEN_ENV] = ckan_site.editor_token
+    try:
+        assert run(["export", "--url", ckan_site.url, "--names", str(listing),
+                    "-o", str(out)]) == 0
+        wb = openpyxl.load_workbook(out)
+        notes = [[c.value for c in row] for row in wb["export-notes"].iter_rows(min_row=2)]
+        assert [(n[0], n[4], n[5]) for n in notes] == [
+            (f"{prefix}-foreign", "contacts", "check-refuses")]
+        edit(out, {("datasets", n, "purpose"): f"Fixed purpose {i}"
+                   for i, n in enumerate(names[:30])})
+        cat = Catalogue(editor, ckan_site.url, ckan_site.editor_token, "", names)
+        results, writes = import_(cat, libreoffice_copy(out, tmp_path))
+    finally:
+        if old is None:
+            os.environ.pop(TOKEN_ENV, None)
+        else:
+            os.environ[TOKEN_ENV] = old
+    assert writes == Counter({"package_patch": 30})
+    assert statuses(results) == {**{n: "updated" for n in names[:30]},
+                                 f"{prefix}-foreign": "unchanged"}
+    after = {n: admin.call("package_show", id=n) for n in names}
+    assert [after[n]["purpose"] for n in names[:30]] == [f"Fixed purpose {i}"
+                                                         for i in range(30)]
+    assert after[f"{prefix}-foreign"] == before[f"{prefix}-foreign"]
