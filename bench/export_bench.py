@@ -30,10 +30,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from importer.check import run_check
 from importer.errors import ImporterError
 from importer.export.fetch import Selection, fetch
 from importer.export.run import export_records, lookups_for, map_rows
 from importer.export.write import build_export_workbook
+from importer.map.resolve import OfflineResolver
 from importer.map.reverse import required_counts
 from importer.schema import build_layout, load_from_site
 from importer.site import NotFound, Site
@@ -61,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     lists = ChoiceLists.from_site(site)
     selection = Selection(orgs=(org,))
     times: dict[str, list[float]] = {
-        "fetch": [], "export": [], "map": [], "write": [], "names_fetch": [], "names_export": []}
+        "fetch": [], "export": [], "map": [], "write": [], "check": [], "names_fetch": [],
+        "names_export": []}
     out_dir = Path(tempfile.mkdtemp(prefix="export-bench-"))
     packages: list[dict[str, Any]] = []
     for i in range(args.repeat):
@@ -79,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         times["write"].append(_timed(lambda layout=layout, rows=rows: build_export_workbook(
             layout, lists, rows.datasets, rows.resources, rows.notes).save(
                 out_dir / "write-only.xlsx"))[0])
+        times["check"].append(_timed(lambda layout=layout: run_check(
+            out_dir / "write-only.xlsx", layout, resolver=OfflineResolver()))[0])
         by_name = Selection(names=tuple(p["name"] for p in packages))
         times["names_fetch"].append(_timed(lambda s=by_name: fetch(site, s, "bcdc_dataset"))[0])
         times["names_export"].append(_timed(lambda s=by_name, out=out: export_records(
@@ -156,6 +161,7 @@ def _report(args: argparse.Namespace, records: int, resources: int,
           f"   = {med['export'] / med['fetch']:.1f}x fetch")
     print(f"    map only (reverse mapping)       {med['map']:7.2f}")
     print(f"    write only (workbook + save)     {med['write']:7.2f}")
+    print(f"    self-check only (read + check)   {med['check']:7.2f}")
     print("--names (package_show each, 8 threads):")
     print(f"  fetch only                         {med['names_fetch']:7.2f}")
     print(f"  export                             {med['names_export']:7.2f}"
