@@ -102,8 +102,9 @@ def _report(result: ExportResult, selection: Selection) -> None:
         click.echo(f"{result.datasets} records exported ({result.resources} resources) "
                    f"to {result.path}.")
     if result.notes:
-        click.echo(f"{len(result.notes)} notes: stored values the file does not show "
-                   "(importing it keeps them); see the export-notes sheet.")
+        count = len(result.notes)
+        click.echo(f"{count} note{'' if count == 1 else 's'} (also in the export-notes sheet); "
+                   "stored values the file does not show are kept when it is imported:")
         for note in result.notes[:CONSOLE_NOTES]:
             click.echo(f"  {note.line()}")
         if len(result.notes) > CONSOLE_NOTES:

@@ -40,8 +40,8 @@ def test_export_an_organization(url, tmp_path, capsys, monkeypatch) -> None:
     assert (code, stderr) == (0, "")
     lines = stdout.splitlines()
     assert lines[0] == f"3 records exported (6 resources) to {out}."
-    assert lines[1] == ("1 notes: stored values the file does not show (importing it keeps "
-                        "them); see the export-notes sheet.")
+    assert lines[1] == ("1 note (also in the export-notes sheet); stored values the file "
+                        "does not show are kept when it is imported:")
     assert lines[2].startswith("  dataset-0002: datasets!") and "security_class" in lines[2]
     wb = openpyxl.load_workbook(out)
     assert wb["datasets"].max_row == 4 and wb["resources"].max_row == 7

@@ -172,3 +172,31 @@ def test_the_file_checks_clean_what_check_refuses_is_withheld(site, schema, tmp_
     contact_note = notes[("dataset-0000", None, "H2", "contacts")]
     assert contact_note.startswith("Check would refuse the stored value: ")
     assert "ann at gov" in contact_note
+
+
+def test_settle_notes_an_error_no_blank_cell_can_avoid(schema) -> None:
+    from importer.export.settle import Sheets, Source, settle
+    from importer.problems import Problem, Severity
+    from importer.schema import build_layout
+
+    layout = build_layout(schema, include_ids=True)
+    sheets = Sheets(datasets=[{"title": "T", "name": "n"}],
+                    dataset_sources=[Source("n", None, {"title": "T", "name": "n"})])
+    row_error = Problem("duplicate-record", "Rows 2, 3 all refer to the same record.",
+                        Severity.ERROR, "datasets", 2)
+    field_error = Problem("bad-length", "Title must be 2 to 100 characters long.",
+                          Severity.ERROR, "datasets", 2, "A", "title", "title", "T")
+    answers = [[field_error, row_error], [row_error]]
+    writes: list[int] = []
+    passes = settle(sheets, layout, lambda: writes.append(1), lambda: answers.pop(0),
+                    first_row=2)
+    assert (passes, len(writes)) == (2, 3)
+    assert sheets.datasets[0] == {"title": None, "name": "n"}
+    assert [(n.problem.code, n.problem.field, n.problem.severity, n.problem.message)
+            for n in sheets.notes] == [
+        ("check-refuses", "title", Severity.WARNING,
+         "Check would refuse the stored value: Title must be 2 to 100 characters long. "
+         "Left blank in this file, so importing it keeps the stored value."),
+        ("check-error", None, Severity.ERROR,
+         "Check reports: Rows 2, 3 all refer to the same record."),
+    ]
