@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: test lint typecheck pytest demo bench clean
+.PHONY: test lint typecheck pytest system-deps demo bench clean
 
 test: lint typecheck pytest
 
@@ -15,12 +15,16 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check importer tests bench
+	$(BIN)/ruff check importer tests bench devcat
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+# LibreOffice + poppler, for the tests that open workbooks as a person would (idempotent).
+system-deps:
+	sh scripts/system-deps.sh
+
+pytest: $(STAMP) system-deps
 	$(BIN)/pytest
 
 demo: $(STAMP)

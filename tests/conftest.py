@@ -53,6 +53,14 @@ def _site_from_env(url: str) -> CkanSite:
     )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that uses ``ckan_site`` (directly or through a fixture) is a ``ckan``
+    test, so ``pytest -m "not ckan"`` runs exactly the offline ones."""
+    for item in items:
+        if "ckan_site" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.ckan)
+
+
 @pytest.fixture(scope="session")
 def ckan_site() -> Iterator[CkanSite]:
     """The CKAN the integration tests talk to (dev catalogue or ``CKAN_URL``)."""

@@ -60,3 +60,6 @@ cli.add_command(demo_command)
 from importer.cli.export import export_command  # noqa: E402
 
 cli.add_command(export_command)
+from importer.devcat.cli import dev_catalogue  # noqa: E402
+
+cli.add_command(dev_catalogue)

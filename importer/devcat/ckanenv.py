@@ -53,16 +53,16 @@ def _venv_marker(layout: Layout) -> Path:
 
 
 def ensure_venv(layout: Layout) -> bool:
-    """Build the CKAN venv once (keyed by CKAN/scheming/Python version); re-point the editable
-    test plugin when this checkout differs from the one that built it. Returns True if built."""
+    """Build the CKAN venv once (keyed by CKAN/scheming/Python version). Returns True if built.
+
+    The venv may be shared by several checkouts (CI in another folder, other worktrees):
+    the test plugin is installed once for its entry point, and every process we start puts
+    *this* checkout's plugin first on ``PYTHONPATH`` (:func:`process_env`), so each
+    checkout runs its own plugin code without reinstalling anything.
+    """
     marker = _venv_marker(layout)
     plugin = plugin_source()
     if marker.exists():
-        recorded = json.loads(marker.read_text())
-        if recorded.get("plugin") != str(plugin):
-            _install_plugin(layout, plugin)
-            recorded["plugin"] = str(plugin)
-            marker.write_text(json.dumps(recorded))
         return False
     services.apt_install(services.missing_build_packages(), layout.logs / "setup.log")
     log = layout.logs / "setup.log"
@@ -75,17 +75,27 @@ def ensure_venv(layout: Layout) -> bool:
               f"pip install {CKAN_SPEC} {SCHEMING_SPEC}", log_path=log)
     _install_plugin(layout, plugin)
     marker.write_text(json.dumps({"ckan": CKAN_SPEC, "scheming": SCHEMING_SPEC,
-                                  "plugin": str(plugin)}))
+                                  "plugin_mode": "compat"}))
     return True
 
 
 def _install_plugin(layout: Layout, plugin: Path) -> None:
+    """Editable install ("compat" mode: a plain path entry). It provides the ``bcdc_test``
+    entry point; the code itself is found first on ``PYTHONPATH`` (:func:`process_env`)."""
     procs.run(
         [str(layout.bin("python")), "-m", "pip", "install", "-q", "--no-deps",
-         "--no-build-isolation", "-e", str(plugin)],
+         "--no-build-isolation", "--config-settings", "editable_mode=compat", "-e", str(plugin)],
         "installing the bcdc_test plugin",
         log_path=layout.logs / "setup.log",
     )
+
+
+def process_env(layout: Layout) -> dict[str, str]:
+    """Environment for CKAN processes: the dev ini, and this checkout's test plugin first."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PYTHONPATH"] = str(plugin_source())
+    env["CKAN_INI"] = str(layout.ini)
+    return env
 
 
 # --------------------------------------------------------------------------- config
@@ -201,5 +211,6 @@ def ckan(layout: Layout, *args: str, what: str, log: bool = True) -> str:
     return procs.run(
         [str(layout.bin("ckan")), "-c", str(layout.ini), *args],
         what,
+        env=process_env(layout),
         log_path=layout.logs / "setup.log" if log else None,
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from importer.devcat import ckanenv, procs, seed, services
-from importer.devcat.errors import DevCatalogueError
+from importer.devcat.errors import DevCatalogueError, MissingPrerequisite
 from importer.devcat.layout import DEFAULT_CKAN_PORT, Layout, State, default_home
 from importer.devcat.seed import Seed
 
@@ -52,7 +52,16 @@ def _say(out: TextIO | None, message: str) -> None:
 
 
 def _layout(home: Path | None) -> Layout:
-    return Layout(home or default_home())
+    """The state layout; the home must be creatable (e.g. not under a missing $HOME)."""
+    layout = Layout(home or default_home())
+    try:
+        layout.home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise MissingPrerequisite(
+            f"cannot create the dev catalogue's state directory {layout.home} "
+            f"({exc.strerror}); set BCDC_DEVCAT_HOME to a writable directory"
+        ) from None
+    return layout
 
 
 def _requested_port() -> int:
@@ -92,6 +101,9 @@ def _start_solr(layout: Layout, state: State, out: TextIO | None) -> None:
 
 
 def _start_ckan(layout: Layout, state: State, out: TextIO | None) -> None:
+    """Start gunicorn; a gunicorn we recorded earlier that is alive but not healthy goes first."""
+    if procs.stop_pid(state.pids.pop("gunicorn", None)):
+        _say(out, "stopped an unhealthy CKAN from an earlier run")
     wanted = _requested_port()
     state.ckan_port = procs.free_port(wanted)
     if state.ckan_port != wanted:
@@ -99,7 +111,7 @@ def _start_ckan(layout: Layout, state: State, out: TextIO | None) -> None:
     ckanenv.write_site_files(layout, state)
     log = layout.logs / "ckan.log"
     log.write_text("")
-    env = {**os.environ, "CKAN_INI": str(layout.ini)}
+    env = ckanenv.process_env(layout)
     pid = procs.start_background(
         [str(layout.bin("gunicorn")), "--workers", str(GUNICORN_WORKERS), "--bind",
          f"127.0.0.1:{state.ckan_port}", "--timeout", "120", "--chdir", str(layout.site),

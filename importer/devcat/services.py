@@ -140,7 +140,10 @@ def ensure_postgres(layout: Layout, state: State) -> None:
     """Use a usable server on 127.0.0.1 (ours from last time, $BCDC_DEVCAT_PG_ADMIN_URL, or
     a trust-auth one on 5432); otherwise start the private cluster."""
     if state.pg_ours and procs.pid_alive(state.pids.get("postgres")):
-        return
+        if (Path(state.pg_root) / "data" / "PG_VERSION").exists():
+            return
+        # our server lost its data directory (deleted under it): stop it and start afresh
+        procs.stop_pid(state.pids.pop("postgres", None), signal.SIGQUIT, timeout=30)
     candidates = [os.environ.get("BCDC_DEVCAT_PG_ADMIN_URL", "")]
     if procs.port_in_use(5432):
         candidates.append("postgresql://postgres@127.0.0.1:5432/postgres")

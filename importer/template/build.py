@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from importer.errors import OutputError, SchemaError
+from importer.errors import OutputError, SchemaError, SiteError
 from importer.schema import Layout, Schema, build_layout, load_bundled, load_from_site
 from importer.template.lists import ActionCaller, ChoiceLists
 from importer.template.workbook import build_workbook, save
@@ -43,10 +43,13 @@ def make_template(
     licences and organizations come from it (``site_label`` names it in messages and in
     the meta sheet); otherwise the bundled BC schema and licence list are used."""
     output = Path(output)
-    if output.exists() and not force:  # fail before any network call
+    # Fail on the output before any network call.
+    if output.exists() and not force:
         raise OutputError(f"{output} already exists (use --force to replace it)")
+    if not output.parent.is_dir():
+        raise OutputError(f"cannot write {output}: no directory {output.parent}")
     schema = _schema(site, site_label, dataset_type)
-    lists = ChoiceLists.from_site(site) if site is not None else ChoiceLists.offline()
+    lists = _site_lists(site, site_label) if site is not None else ChoiceLists.offline()
     layout = build_layout(schema, counts=counts)
     wb = build_workbook(layout, lists, example=example, created=created)
     save(wb, output, force=force)
@@ -67,6 +70,15 @@ def _schema(site: ActionCaller | None, label: str, dataset_type: str | None) -> 
     if not schema.dataset_fields:
         raise SchemaError(f"{label}'s {wanted!r} schema has no dataset fields")
     return schema
+
+
+def _site_lists(site: ActionCaller, label: str) -> ChoiceLists:
+    from importer.site import ActionFailed  # only with --url: keeps offline start-up quick
+
+    try:
+        return ChoiceLists.from_site(site)
+    except ActionFailed as err:  # transport errors already name the site
+        raise SiteError(f"{label} could not list its licences and organizations ({err})") from err
 
 
 def counts_from_options(**options: Any) -> dict[str, int]:

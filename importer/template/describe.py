@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from importer.map.cells import CLEAR_MARKER, YES
@@ -28,7 +29,7 @@ EXAMPLE_DATE = date(2024, 5, 1)
 EXAMPLE_URL = "https://www2.gov.bc.ca/gov/content/home"
 
 
-class Requirement:
+class Requirement(StrEnum):
     """How much a column is needed; also selects the header style."""
 
     REQUIRED = "required"
@@ -41,7 +42,7 @@ class Requirement:
 class ColumnText:
     """Everything said about one column."""
 
-    requirement: str  # one of Requirement
+    requirement: Requirement
     required_text: str  # "Required", "Required when resource_status is obsolete", ...
     format_text: str  # what to type
     allowed_text: str  # "value (label); ..." for choice columns, else ""
@@ -61,7 +62,7 @@ def field_path(column: Column) -> str:
 
 def describe(column: Column, layout: Layout, lists: ChoiceLists) -> ColumnText:
     """The requirement, format, allowed values and help of ``column``."""
-    requirement, required_text = _requirement(column, layout)
+    requirement, required_text = _requirement(column)
     return ColumnText(
         requirement=requirement,
         required_text=required_text,
@@ -71,7 +72,7 @@ def describe(column: Column, layout: Layout, lists: ChoiceLists) -> ColumnText:
     )
 
 
-def _requirement(column: Column, layout: Layout) -> tuple[str, str]:
+def _requirement(column: Column) -> tuple[Requirement, str]:
     if column.role is Role.ID:
         return Requirement.SYSTEM, "Filled by export: leave it as it is"
     if column.marked_required:
@@ -106,7 +107,7 @@ def _format(column: Column, profile: Profile, lists: ChoiceLists) -> str:
     if is_checkbox(column, profile):
         return f"{YES} or No"
     if is_organization(column, profile):
-        return _organization_format(column, profile, lists)
+        return _organization_format(column, lists)
     kind_text = {
         FieldKind.TEXT: "Text",
         FieldKind.MARKDOWN: "Text; Markdown allowed",
@@ -123,12 +124,22 @@ def _format(column: Column, profile: Profile, lists: ChoiceLists) -> str:
         FieldKind.REPEATING: "Text",
     }
     text = kind_text[f.kind]
-    if f.kind in (FieldKind.TEXT, FieldKind.MARKDOWN) and f.placeholder:
+    if f.kind is FieldKind.TEXT:
+        if "email" in f.name:
+            text = "An e-mail address"
+        elif f.name == "url" or f.name.endswith("_url") or f.placeholder.startswith("http"):
+            text = "A web address (https://...)"
+    if f.kind in (FieldKind.TEXT, FieldKind.SLUG) and _is_sample(f.placeholder):
         text += f", e.g. {f.placeholder}"
     return text
 
 
-def _organization_format(column: Column, profile: Profile, lists: ChoiceLists) -> str:
+def _is_sample(placeholder: str) -> bool:
+    """A placeholder that is a sample value (``a-unique-descriptive-title``), not advice."""
+    return bool(placeholder) and " " not in placeholder.strip()
+
+
+def _organization_format(column: Column, lists: ChoiceLists) -> str:
     known = lists.organizations is not None
     text = (
         "An organization name from the drop-down"
@@ -164,6 +175,8 @@ def _help(column: Column) -> str:
     f = column.value_field
     if f is not None and f.help_text:
         parts.append(f.help_text.strip())
+    if f is not None and f.placeholder and not _is_sample(f.placeholder):
+        parts.append(f.placeholder.strip())  # advice written as a form placeholder
     return " ".join(parts)
 
 
@@ -189,9 +202,8 @@ def example_value(column: Column, layout: Layout, lists: ChoiceLists) -> Any:
     if column.role is Role.DATASET_LINK:
         given = profile.example_values.get("name", "example-dataset")
     elif is_organization(column, profile):
-        given = (lists.organization_names or (None,))[0] or profile.example_values.get(
-            "owner_org", "my-organization"
-        )
+        known = lists.organization_names
+        given = known[0] if known else profile.example_values.get("owner_org", "my-organization")
     if given is not None and (allowed is None or given in allowed):
         return _typed(given, f.kind if f else FieldKind.TEXT)
     if allowed:

@@ -22,6 +22,8 @@ from importer.template.lists import ChoiceLists
 TABLE_HEADERS = ("Sheet", "Column", "Label", "Required", "Allowed values or format", "Example",
                  "Help")
 TABLE_WIDTHS = (11, 34, 34, 30, 60, 30, 80)
+#: characters of a rule that fit on one line across the merged B:G cells.
+RULE_CHARS_PER_LINE = 200
 TITLE_FONT = Font(name="Calibri", bold=True, size=14)
 BOLD = Font(name="Calibri", bold=True)
 TABLE_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -95,8 +97,14 @@ def write_instructions(
     """Fill ``ws``: a title, the rules, then the column table."""
     ws.append([f"How to fill this workbook ({layout.schema.dataset_type})"])
     ws.cell(1, 1).font = TITLE_FONT
+    last_letter = chr(64 + len(TABLE_HEADERS))
     for rule in general_rules(layout, lists):
         ws.append(["", rule])
+        row = ws.max_row
+        # A rule spans the table's width, wrapped, so it reads whole on screen and paper.
+        ws.merge_cells(f"B{row}:{last_letter}{row}")
+        ws.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row].height = 15 * (1 + len(rule) // RULE_CHARS_PER_LINE)
     ws.append([])
     ws.append(list(TABLE_HEADERS))
     header_row = ws.max_row
@@ -114,9 +122,18 @@ def write_instructions(
                 example = example.isoformat()
             ws.append([sheet, column.header, column.label, text.required_text, allowed,
                        example, text.help_text])
-            for cell in ws[ws.max_row]:
+            lines = 1
+            for cell, width in zip(ws[ws.max_row], TABLE_WIDTHS, strict=False):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
                 cell.data_type = "s"
+                lines = max(lines, -(-len(str(cell.value or "")) // int(width * 1.15)))
+            # Spreadsheets do not grow rows for wrapped text written by a program.
+            ws.row_dimensions[ws.max_row].height = 15 * lines
     for i, width in enumerate(TABLE_WIDTHS, start=1):
         ws.column_dimensions[chr(64 + i)].width = width
     ws.freeze_panes = f"A{header_row + 1}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0

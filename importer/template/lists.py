@@ -103,6 +103,7 @@ def fetch_organizations(site: ActionCaller) -> tuple[Organization, ...]:
     """Every organization of the site, sorted by name, paging ``organization_list``."""
     found: dict[str, Organization] = {}
     offset = 0
+    page_size = 0  # the site may cap pages below ORG_PAGE: learn its size from the answers
     for _ in range(MAX_ORG_PAGES):
         page = site.call(
             "organization_list", all_fields=True, limit=ORG_PAGE, offset=offset
@@ -111,7 +112,8 @@ def fetch_organizations(site: ActionCaller) -> tuple[Organization, ...]:
         fresh = [org for org in orgs if org.name not in found]
         for org in fresh:
             found[org.name] = org
-        if len(orgs) < ORG_PAGE or not fresh:
+        page_size = max(page_size, len(orgs))
+        if not fresh or len(orgs) < page_size:  # the end, or a site ignoring offset
             break
         offset += len(orgs)
     return tuple(sorted(found.values(), key=lambda org: org.name))

@@ -77,7 +77,7 @@ FONT_NAME = "Calibri"  # openpyxl's default body font; LibreOffice shows Carlito
 #: print scale of the data sheets, so a printed (or rendered) page shows many columns.
 PRINT_SCALE = 50
 MIN_WIDTH = 10
-MAX_WIDTH = 32
+MAX_WIDTH = 26
 
 
 def build_workbook(
@@ -220,7 +220,7 @@ def _write_header(
         span = f"{letter}{HEADER_ROWS + 1}:{letter}{LAST_ROW}"
         kind = column.value_field.kind if column.value_field else FieldKind.TEXT
         dim = ws.column_dimensions[letter]
-        dim.width = _width(column, text, example.get(column.header))
+        dim.width = _width(column, text, example.get(column.header), kind)
         dim.number_format = DATE_FORMAT if kind is FieldKind.DATE else TEXT_FORMAT
         key = list_key(column, layout.profile)
         if key is not None and key in ranges:
@@ -240,6 +240,7 @@ def _write_header(
     ws.row_dimensions[1].height = 20
     ws.page_setup.orientation = "landscape"
     ws.page_setup.scale = PRINT_SCALE
+    ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
     ws.print_title_rows = f"1:{HEADER_ROWS}"
 
 
@@ -294,9 +295,11 @@ def _date_validation() -> DataValidation:
     return dv
 
 
-def _width(column: Column, text: ColumnText, example: Any) -> float:
+def _width(column: Column, text: ColumnText, example: Any, kind: FieldKind) -> float:
     marker = len(HEADER_MARKERS[text.requirement])
     example_len = 10 if isinstance(example, date) else len(str(example or ""))
+    if kind is FieldKind.MARKDOWN:  # paragraphs: as wide as any column gets
+        example_len = MAX_WIDTH
     # The header always fits; a long example value is cut at MAX_WIDTH.
     header = len(column.header) + marker + 3
     return float(max(header, min(example_len + 2, MAX_WIDTH), MIN_WIDTH))

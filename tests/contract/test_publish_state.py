@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -49,9 +50,27 @@ def test_editor_cannot_publish(api: Any, draft: dict[str, Any]) -> None:
 
 
 def test_admin_publishes(api: Any, draft: dict[str, Any]) -> None:
-    """§1.6: the org admin may move PENDING PUBLISH -> PUBLISHED."""
+    """§1.6: the org admin may move PENDING PUBLISH -> PUBLISHED; the update hook (§1.7)
+    then sets record_publish_date."""
     api.ok("package_patch", "editor", id=draft["id"], publish_state="PENDING PUBLISH")
-    assert _move(api, "admin", draft, "PUBLISHED").result["publish_state"] == "PUBLISHED"
+    result = _move(api, "admin", draft, "PUBLISHED").result
+    assert result["publish_state"] == "PUBLISHED"
+    assert result["record_publish_date"] == datetime.date.today().isoformat()
+
+
+def test_editor_moves_published_to_pending_archive_but_not_back(
+    api: Any, draft: dict[str, Any]
+) -> None:
+    """§1.6: PUBLISHED -> PENDING ARCHIVE is open to editors; PUBLISHED -> PENDING PUBLISH
+    is for admins only."""
+    api.ok("package_patch", "editor", id=draft["id"], publish_state="PENDING PUBLISH")
+    api.ok("package_patch", "admin", id=draft["id"], publish_state="PUBLISHED")
+    reply = _move(api, "editor", draft, "PENDING PUBLISH")
+    assert reply.status == 409
+    assert reply.error["publish_state"] == ["Invalid state valid choices are: PENDING ARCHIVE"]
+    assert _move(api, "editor", draft, "PENDING ARCHIVE").result["publish_state"] == (
+        "PENDING ARCHIVE"
+    )
 
 
 def test_unchanged_state_is_always_accepted(api: Any, draft: dict[str, Any]) -> None:

@@ -40,6 +40,23 @@ def test_displayed_list_is_accepted(api: Any, body: Any, displayed: list[str]) -
     assert result["contacts"][0]["displayed"] == displayed
 
 
+def test_displayed_empty_string_is_rejected(api: Any, body: Any) -> None:
+    """§1.2: ``""`` is not a choice of the multiple-checkbox field."""
+    payload = body(api.site.child_org.id)
+    payload["contacts"][0]["displayed"] = ""
+    reply = api.call("package_create", "editor", **payload)
+    assert reply.status == 409
+    assert reply.error["contacts"] == [{"displayed": ['unexpected choice ""']}]
+
+
+def test_displayed_single_string_is_read_back_as_list(api: Any, body: Any) -> None:
+    """§1.2: the single string "displayed" is accepted and read back as ``["displayed"]``."""
+    payload = body(api.site.child_org.id)
+    payload["contacts"][0]["displayed"] = "displayed"
+    result = api.call("package_create", "editor", **payload).result
+    assert result["contacts"][0]["displayed"] == ["displayed"]
+
+
 def test_contact_org_name_is_rejected(api: Any, body: Any) -> None:
     """§1.3: ``contacts[].org`` takes an org id; the org's name is not a valid choice."""
     payload = body(api.site.child_org.id)

@@ -50,3 +50,34 @@ def test_failed_start_reports_the_log_tail(tmp_path: Path) -> None:
     assert message.endswith("line 39")
     assert "line 9\n" not in message
     assert message.count("\n") == procs.LOG_TAIL_LINES
+
+
+def test_no_postgresql_and_no_root_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`up` on a machine without root and without PostgreSQL says what is missing and how."""
+    from importer.devcat.layout import Layout, State
+
+    monkeypatch.setattr(services, "is_root", lambda: False)
+    monkeypatch.setattr(services, "pg_bindir", lambda: None)
+    monkeypatch.setattr(services, "_pg_admin_ok", lambda layout, url: False)
+    with pytest.raises(MissingPrerequisite) as caught:
+        services.ensure_postgres(Layout(tmp_path), State())
+    assert str(caught.value) == (
+        "missing system packages: postgresql. Install them (e.g. sudo apt-get install "
+        "postgresql), or set CKAN_URL (and the CKAN_*_TOKEN variables) to test against an "
+        "existing CKAN."
+    )
+
+
+def test_unwritable_state_home_is_one_clear_line(tmp_path: Path) -> None:
+    from importer.devcat import manager
+
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(MissingPrerequisite) as caught:
+        manager.status(home=blocker / "devcat")
+    assert str(caught.value) == (
+        f"cannot create the dev catalogue's state directory {blocker / 'devcat'} (Not a "
+        "directory); set BCDC_DEVCAT_HOME to a writable directory"
+    )

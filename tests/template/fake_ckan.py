@@ -16,9 +16,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 Answer = Callable[[dict[str, Any]], Any]
+#: (action, request body, Authorization header)
+Call = tuple[str, dict[str, Any], str | None]
 
 
-def _handler(actions: Mapping[str, Any], mode: str, calls: list[tuple[str, dict[str, Any]]]):
+def _handler(actions: Mapping[str, Any], mode: str, calls: list[Call]):
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *_args: Any) -> None:  # keep test output quiet
             pass
@@ -39,7 +41,7 @@ def _handler(actions: Mapping[str, Any], mode: str, calls: list[tuple[str, dict[
                 return
             action = self.path.rstrip("/").rsplit("/", 1)[-1]
             data = json.loads(raw or b"{}")
-            calls.append((action, data))
+            calls.append((action, data, self.headers.get("Authorization")))
             if action not in actions:
                 error = {"message": f"Bad request - Action name not known: {action}"}
                 self._send(400, json.dumps({"success": False, "error": error}))
@@ -59,9 +61,9 @@ def _handler(actions: Mapping[str, Any], mode: str, calls: list[tuple[str, dict[
 @contextmanager
 def fake_ckan(
     actions: Mapping[str, Any], mode: str = "ckan"
-) -> Iterator[tuple[str, list[tuple[str, dict[str, Any]]]]]:
+) -> Iterator[tuple[str, list[Call]]]:
     """Serve ``actions`` on a free port; yields (base URL, list of calls received)."""
-    calls: list[tuple[str, dict[str, Any]]] = []
+    calls: list[Call] = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(actions, mode, calls))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

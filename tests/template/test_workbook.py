@@ -182,6 +182,14 @@ def test_header_comment_and_style(blank, sheet, column) -> None:
           "utilitiesCommuncation (Utilities Communication)"]),
         ("resources", "dataset_name", ["REQUIRED", "name column"]),
         ("resources", "temporal_extent_1_end_date", ["Format: A date: YYYY-MM-DD"]),
+        ("datasets", "contacts_1_email",
+         ["Format: An e-mail address\n", "Contact email or generic inbox"]),
+        ("datasets", "name", ["Format: 2-100 characters: lower-case letters a-z, digits, - and _,"
+                              " e.g. a-unique-descriptive-title\n"]),
+        ("datasets", "title", ["A unique descriptive title. Limited to 100 characters.",
+                               "Format: Text\n"]),
+        ("datasets", "more_info_2_url",
+         ["Format: A web address (https://...), e.g. https://www2.gov.bc.ca/gov/content/home"]),
     ],
 )
 def test_comment_content(blank, sheet, header, fragments) -> None:
@@ -195,7 +203,7 @@ def test_widths_fit_headers(blank) -> None:
         ws = blank[sheet]
         for cell in ws[1]:
             width = ws.column_dimensions[cell.column_letter].width
-            assert len(cell.value) + 3 <= width <= max(len(cell.value) + 8, 32)
+            assert len(cell.value) + 3 <= width <= max(len(cell.value) + 8, 26)
 
 
 def test_meta_marker(blank, schema, layout) -> None:
@@ -347,3 +355,25 @@ def test_save_into_a_missing_directory_is_an_output_error(tmp_path, layout) -> N
     wb = build_workbook(layout, ChoiceLists.offline(), created=CREATED)
     with pytest.raises(OutputError, match=r"cannot write .*: No such file or directory"):
         save(wb, tmp_path / "missing" / "t.xlsx")
+
+
+def test_export_layout_with_ids_and_wider_entries(tmp_path, schema) -> None:
+    layout = build_layout(schema, counts={"contacts": 4, "resources.details": 3},
+                          include_ids=True)
+    wb = build_workbook(layout, ChoiceLists.offline(), created=CREATED)
+    append_rows(wb, layout, Scope.DATASET, [{"title": "A", "name": "a", "id": "uuid-1",
+                                             "contacts_4_role": "custodian"}])
+    save(wb, tmp_path / "e.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "e.xlsx")
+    ws = wb["datasets"]
+    headers = [c.value for c in ws[1]]
+    assert headers[-1] == "id"
+    id_cell = ws.cell(1, len(headers))
+    assert id_cell.fill.fgColor.rgb[-6:] == "D9D9D9"
+    assert "FILLED BY EXPORT" in id_cell.comment.text
+    assert validations_at(ws, f"{id_cell.column_letter}2") == []
+    assert ws.cell(2, len(headers)).value == "uuid-1"
+    role = list_validation_at(ws, _coordinate(ws, "contacts_4_role"))
+    assert range_values(wb, role.formula1)[4] == "custodian"
+    assert "details_3_column_name" in [c.value for c in wb["resources"][1]]
+    assert json.loads(read_meta(wb)["layout"])["resources.details"] == 3

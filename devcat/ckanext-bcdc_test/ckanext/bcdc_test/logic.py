@@ -105,6 +105,7 @@ def restrict_search(search_params: dict[str, Any]) -> dict[str, Any]:
     visible = f"publish_state:({states})"
     org_ids = editable_org_ids(user_name) if user_name else []
     if org_ids:
-        visible = f"({visible} OR owner_org:({' OR '.join(org_ids)}))"
+        quoted = " OR ".join(f'"{org_id}"' for org_id in org_ids)
+        visible = f"({visible} OR owner_org:({quoted}))"
     search_params["fq"] = f"{search_params.get('fq', '')} +{visible}".strip()
     return search_params

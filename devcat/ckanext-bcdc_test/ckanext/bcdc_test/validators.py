@@ -27,12 +27,15 @@ def _is_empty(value: Any) -> bool:
 
 
 def _package_id(data: Data, context: dict[str, Any]) -> str | None:
-    """Id of the package being updated, or None on create."""
+    """Id of the package being updated (package_update puts it in the context), or None."""
     package = context.get("package")
     if package is not None:
         return str(package.id)
     value = data.get(("id",))
-    return None if _is_empty(value) else str(value)
+    if _is_empty(value):
+        return None
+    existing = model.Package.get(str(value))
+    return str(existing.id) if existing is not None else None
 
 
 def title_validator(key: Key, data: Data, errors: Errors, context: dict[str, Any]) -> None:
@@ -53,7 +56,7 @@ def title_validator(key: Key, data: Data, errors: Errors, context: dict[str, Any
     query = model.Session.query(model.Package.id).filter(model.Package.title == title)
     own_id = _package_id(data, context)
     if own_id:
-        query = query.filter(model.Package.id != own_id).filter(model.Package.name != own_id)
+        query = query.filter(model.Package.id != own_id)
     if query.first() is not None:
         errors[key].append("That Title is already in use.")
 

@@ -1,0 +1,75 @@
+"""Time the whole ``template`` command, start-up included, as a user runs it.
+
+    python -m bench.template_bench [--runs N]
+
+Runs ``python -m importer template -o <tmp>/t.xlsx --force`` (and the ``--example``
+variant) N times each, interleaved, and prints the median, min and max wall time, plus the
+bare interpreter start-up measured in the same loop for comparison. Target: < 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _time(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = str(Path(tmp) / "t.xlsx")
+        cases = {
+            "python -c pass (interpreter start-up)": [sys.executable, "-c", "pass"],
+            "python -m importer --version": [sys.executable, "-m", "importer", "--version"],
+            "python -m importer template -o t.xlsx --force":
+                [sys.executable, "-m", "importer", "template", "-o", out, "--force"],
+            "python -m importer template -o t.xlsx --force --example":
+                [sys.executable, "-m", "importer", "template", "-o", out, "--force",
+                 "--example"],
+        }
+        times: dict[str, list[float]] = {name: [] for name in cases}
+        for cmd in cases.values():  # warm the file cache once
+            _time(cmd)
+        for _ in range(args.runs):
+            for name, cmd in cases.items():  # interleaved: noise hits every case alike
+                times[name].append(_time(cmd))
+    print(f"machine: {_cpu_model()}, {_nproc()} CPUs, Python {platform.python_version()}")
+    print(f"runs per case: {args.runs} (interleaved)")
+    print(f"{'case':58} {'median':>8} {'min':>8} {'max':>8}")
+    for name, values in times.items():
+        print(f"{name:58} {statistics.median(values):8.3f} {min(values):8.3f} "
+              f"{max(values):8.3f}")
+    return 0
+
+
+def _nproc() -> int:
+    import os
+
+    return os.cpu_count() or 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
