@@ -13,6 +13,7 @@ is column ``contacts_1_email``. Resource paths are relative to the resource.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,7 +61,7 @@ class ResourceRecord:
     row: int
     dataset_name: str
     resource: dict[str, Any] = field(default_factory=dict)
-    cells: dict[str, CellRef] = field(default_factory=dict)
+    cells: MutableMapping[str, CellRef] = field(default_factory=dict)
     #: fields the row explicitly empties (the ``<clear>`` marker), as top-level names.
     cleared: set[str] = field(default_factory=set)
 
@@ -75,7 +76,7 @@ class DatasetRecord:
     sheet: str
     row: int
     package: dict[str, Any] = field(default_factory=dict)
-    cells: dict[str, CellRef] = field(default_factory=dict)
+    cells: MutableMapping[str, CellRef] = field(default_factory=dict)
     cleared: set[str] = field(default_factory=set)
     resources: list[ResourceRecord] = field(default_factory=list)
 
@@ -96,7 +97,7 @@ class DatasetRecord:
                        row=self.row, field=field)
 
 
-def _locate(cells: dict[str, CellRef], path: str) -> CellRef | None:
+def _locate(cells: Mapping[str, CellRef], path: str) -> CellRef | None:
     if path in cells:
         return cells[path]
     prefixes = (path + ".", path + "[")

@@ -24,11 +24,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from importer.gcpause import gc_paused
 from importer.map.cells import CLEAR_MARKER, parse_bool, split_list
 from importer.map.resolve import Resolver
 from importer.problems import Problem
-from importer.read.model import ReadResult, Row, SheetInfo
-from importer.records import CellRef, DatasetRecord, ResourceRecord
+from importer.read.model import ReadResult, Row, RowCells, SheetInfo
+from importer.records import DatasetRecord, ResourceRecord
 from importer.schema import Column, Field, FieldKind, Layout, Profile
 from importer.schema.columns import Role
 
@@ -124,15 +125,14 @@ class _RowMapper:
         self.resolver = resolver
         self.problems = problems
 
-    def map(self, row: Row, out: dict[str, Any]) -> tuple[dict[str, CellRef], set[str]]:
+    def map(self, row: Row, out: dict[str, Any]) -> tuple[RowCells, set[str]]:
         """Fill ``out`` from ``row``; return its cell map and cleared fields. Hot loop:
         plain text and choice cells take the short path, with no helper call."""
-        cells: dict[str, CellRef] = {}
+        cells = RowCells(row)
+        put = cells.put
         cleared: set[str] = set()
         entries: dict[str, dict[int, dict[str, tuple[int, Any]]]] = {}
         entry_clears: dict[str, int] = {}
-        info = row.sheet
-        sheet, number, letters, headers = info.name, row.number, info.letters, info.headers
         actions = self.plan.actions
         for i, value in enumerate(row.values):
             if value is None:
@@ -143,15 +143,15 @@ class _RowMapper:
             code, key, table, col = act
             if code == _PLAIN and value[0] != "<":
                 out[key] = value
-                cells[key] = CellRef(sheet, number, letters[i], headers[i], value)
+                put(key, i)
                 continue
             if code == _CHOICE and value[0] != "<":
                 out[key] = table.get(value, value) if table else value
-                cells[key] = CellRef(sheet, number, letters[i], headers[i], value)
+                put(key, i)
                 continue
             if code == _ID:
                 out[ID_KEY] = value
-                cells[ID_KEY] = CellRef(sheet, number, letters[i], headers[i], value)
+                put(ID_KEY, i)
                 continue
             f = col.field
             if f is None:
@@ -161,7 +161,7 @@ class _RowMapper:
                     entry_clears[f.name] = i
                 else:
                     cleared.add(key)
-                    cells[key] = row.cell(i)
+                    put(key, i)
                 continue
             if col.subfield is not None and col.index is not None:
                 converted = self._value(row, i, col, col.subfield, value, col.path)
@@ -173,24 +173,24 @@ class _RowMapper:
             if converted is None:
                 continue
             out[key] = converted
-            cells[key] = row.cell(i)
+            put(key, i)
         if entries:
             self._entries(row, out, cells, entries)
         for name, i in entry_clears.items():
             if name not in out:
                 cleared.add(name)
-                cells[name] = row.cell(i)
+                put(name, i)
         self._derived(out, cells)
         contacts = self.plan.profile.contacts_field
         if contacts and contacts not in out and contacts not in cleared:
             pos = self.plan.position.get(f"{contacts}[1].name")
             if pos is not None:
-                cells[f"{contacts}[1].name"] = row.cell(pos)
+                put(f"{contacts}[1].name", pos)
         values = row.values
         n = len(values)
         for i, key in self.plan.blank_needed:
             if key not in cells and (i >= n or values[i] is None):
-                cells[key] = row.cell(i)
+                put(key, i)
         return cells, cleared
 
     def _value(self, row: Row, i: int, col: Column, f: Field, value: str, path: str) -> Any:
@@ -241,7 +241,7 @@ class _RowMapper:
             return value
         return oid
 
-    def _entries(self, row: Row, out: dict[str, Any], cells: dict[str, CellRef],
+    def _entries(self, row: Row, out: dict[str, Any], cells: RowCells,
                  entries: dict[str, dict[int, dict[str, tuple[int, Any]]]]) -> None:
         plan = self.plan
         prof = plan.profile
@@ -254,7 +254,7 @@ class _RowMapper:
                 entry: dict[str, Any] = {}
                 for sub, (pos, value) in subs.items():
                     entry[sub] = value
-                    cells[f"{name}[{k}].{sub}"] = row.cell(pos)
+                    cells.put(f"{name}[{k}].{sub}", pos)
                 col = row.sheet.columns[next(iter(subs.values()))[0]]
                 parent = col.field if col is not None else parent
                 if name == prof.contacts_field and prof.contact_org_subfield:
@@ -266,27 +266,28 @@ class _RowMapper:
                             and sub_field.name == prof.contact_displayed_subfield)
                         blank = plan.position.get(f"{name}[{index}].{sub_field.name}")
                         if wanted and sub_field.name not in entry and blank is not None:
-                            cells[f"{name}[{k}].{sub_field.name}"] = row.cell(blank)
+                            cells.put(f"{name}[{k}].{sub_field.name}", blank)
                 items.append(entry)
             out[name] = items
 
-    def _default_org(self, row: Row, out: dict[str, Any], cells: dict[str, CellRef],
+    def _default_org(self, row: Row, out: dict[str, Any], cells: RowCells,
                      entry: dict[str, Any], name: str, index: int, k: int) -> None:
         sub = self.plan.profile.contact_org_subfield
         if sub is None or sub in entry or "owner_org" not in out:
             return
         entry[sub] = out["owner_org"]
         pos = self.plan.position.get(f"{name}[{index}].{sub}")
-        cell = row.cell(pos) if pos is not None else cells.get("owner_org")
-        if cell is not None:
-            cells[f"{name}[{k}].{sub}"] = cell
+        if pos is not None:
+            cells.put(f"{name}[{k}].{sub}", pos)
+        else:
+            cells.alias(f"{name}[{k}].{sub}", "owner_org")
 
-    def _derived(self, out: dict[str, Any], cells: dict[str, CellRef]) -> None:
+    def _derived(self, out: dict[str, Any], cells: RowCells) -> None:
         prof = self.plan.profile
         vis = prof.visibility_field
         if vis and vis in out and prof.private_value is not None:
             out[PRIVATE_KEY] = out[vis] == prof.private_value
-            cells[PRIVATE_KEY] = cells[vis]
+            cells.alias(PRIVATE_KEY, vis)
 
 
 def _licence_message(value: str, resolver: Resolver) -> str:
@@ -300,6 +301,11 @@ def _licence_message(value: str, resolver: Resolver) -> str:
 
 def map_rows(read: ReadResult, layout: Layout, resolver: Resolver) -> MapResult:
     """Map every dataset and resource row of ``read``; resources grouped under their dataset."""
+    with gc_paused():
+        return _map_rows(read, layout, resolver)
+
+
+def _map_rows(read: ReadResult, layout: Layout, resolver: Resolver) -> MapResult:
     from importer.schema.columns import Scope
 
     result = MapResult()
@@ -331,7 +337,7 @@ def map_rows(read: ReadResult, layout: Layout, resolver: Resolver) -> MapResult:
             rec_r = ResourceRecord(row.sheet.name, row.number, link or "", resource, cells,
                                    cleared)
             if link_pos is not None:
-                cells["dataset_name"] = row.cell(link_pos)
+                cells.put("dataset_name", link_pos)
             owner = by_link.get(link) if link else None
             if owner is not None:
                 owner.resources.append(rec_r)

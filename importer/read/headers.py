@@ -33,7 +33,12 @@ class HeaderScan:
 
     row: int
     texts: list[str | None]
+    #: 1-based row where data starts (after the header row, or after ``header_rows``).
+    data_start: int = 0
     problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.data_start = max(self.data_start, self.row + 1)
 
 
 def column_letter(position: int) -> str:
@@ -60,12 +65,15 @@ def find_header(
     sheet: str, first_rows: Sequence[Sequence[object]], layout: Layout, scope: Scope,
     hint: int | None = None,
 ) -> HeaderScan:
-    """Pick the header row among ``first_rows`` (1-based row ``i + 1``)."""
+    """Pick the header row among ``first_rows`` (1-based row ``i + 1``). ``hint`` is the
+    meta sheet's ``header_rows``: the number of rows above the data; the header is the
+    best-matching of those rows."""
     rows = [_texts(r) for r in first_rows]
+    scan_rows = SCAN_ROWS
     if hint is not None and 1 <= hint <= len(rows):
-        return HeaderScan(hint, rows[hint - 1])
+        scan_rows = hint
     best: tuple[int, int] | None = None  # (matches, index)
-    for i, texts in enumerate(rows[:SCAN_ROWS]):
+    for i, texts in enumerate(rows[:scan_rows]):
         filled = [t for t in texts if t]
         if not filled:
             continue
@@ -86,7 +94,7 @@ def find_header(
             f"sheet {sheet!r} has no recognisable column headers in its first {SCAN_ROWS} rows "
             "(expected names such as title, name, owner_org, or their labels)"
         )
-    return HeaderScan(best[1] + 1, rows[best[1]])
+    return HeaderScan(best[1] + 1, rows[best[1]], data_start=(hint or 0) + 1)
 
 
 def _known(layout: Layout, scope: Scope, text: str) -> bool:
@@ -176,8 +184,8 @@ def sheet_info(
 
 def _unknown(sheet: str, scope: Scope, row: int, letter: str, text: str,
              layout: Layout) -> Problem:
-    names = {normalise_header(c.header): c.header for c in layout.columns(scope)}
-    names |= {normalise_header(c.label): c.label for c in layout.columns(scope)}
+    names = {normalise_header(c.label): c.label for c in layout.columns(scope)}
+    names |= {normalise_header(c.header): c.header for c in layout.columns(scope)}
     close = difflib.get_close_matches(normalise_header(text), list(names), n=1, cutoff=0.75)
     hint = f" Did you mean {names[close[0]]!r}?" if close else ""
     where = "dataset" if scope is Scope.DATASET else "resource"

@@ -8,7 +8,7 @@ cell map).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,3 +105,59 @@ class ReadResult:
     def header_row(self) -> dict[str, int]:
         """Sheet name -> 1-based header row number."""
         return {info.name: info.header_row for info in self.sheets.values()}
+
+
+class RowCells(MutableMapping[str, CellRef]):
+    """A record's field path -> cell map that builds each :class:`CellRef` only when it is
+    read. Mapping a 10,000-row workbook would otherwise create ~500,000 cell objects that
+    almost nobody looks at (only problems and the report need a few)."""
+
+    __slots__ = ("_extra", "_pos", "_row")
+
+    def __init__(self, row: Row) -> None:
+        self._row = row
+        self._pos: dict[str, int] = {}
+        self._extra: dict[str, CellRef] = {}
+
+    def put(self, path: str, position: int) -> None:
+        """Record that ``path`` came from the cell at ``position`` of the row."""
+        self._pos[path] = position
+        if self._extra:
+            self._extra.pop(path, None)
+
+    def alias(self, path: str, existing: str) -> None:
+        """Make ``path`` point at the same cell as ``existing`` (a derived value)."""
+        pos = self._pos.get(existing)
+        if pos is not None:
+            self.put(path, pos)
+        elif existing in self._extra:
+            self[path] = self._extra[existing]
+
+    def __getitem__(self, path: str) -> CellRef:
+        pos = self._pos.get(path)
+        if pos is not None:
+            return self._row.cell(pos)
+        return self._extra[path]
+
+    def __setitem__(self, path: str, cell: CellRef) -> None:
+        self._pos.pop(path, None)
+        self._extra[path] = cell
+
+    def __delitem__(self, path: str) -> None:
+        if path in self._pos:
+            del self._pos[path]
+        else:
+            del self._extra[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._pos or path in self._extra
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._pos
+        yield from self._extra
+
+    def __len__(self) -> int:
+        return len(self._pos) + len(self._extra)
+
+    def __repr__(self) -> str:
+        return f"RowCells({dict(self)!r})"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from importer.errors import WorkbookError
+from importer.gcpause import gc_paused
 from importer.problems import Problem, Severity
 from importer.read.csvfile import csv_rows
 from importer.read.formulas import formulas_without_value
@@ -40,15 +41,16 @@ def read_workbook(path: Path, layout: Layout) -> ReadResult:
     path = Path(path)
     kind = sniff(path).kind
     result = ReadResult(path=path, layout=layout)
-    if kind is FileKind.CSV:
-        raw = RawSheet(DATASETS_SHEET, csv_rows(path), [])
-        _read_sheet(result, raw, Scope.DATASET, None, formulas=False)
-        return result
-    book = XlsxBook(path)
-    try:
-        _read_book(result, book)
-    finally:
-        book.close()
+    with gc_paused():
+        if kind is FileKind.CSV:
+            raw = RawSheet(DATASETS_SHEET, csv_rows(path), [])
+            _read_sheet(result, raw, Scope.DATASET, None, formulas=False)
+            return result
+        book = XlsxBook(path)
+        try:
+            _read_book(result, book)
+        finally:
+            book.close()
     return result
 
 
@@ -178,9 +180,10 @@ def _read_sheet(result: ReadResult, raw: RawSheet, scope: Scope, hint: int | Non
     info, problems = sheet_info(raw.name, scope, scan, result.layout, merged)
     result.sheets[scope] = info
     result.problems.extend(problems)
-    rest = (item for item in first if item[0] > scan.row)
+    rest = (item for item in first if item[0] >= scan.data_start)
     out = result.datasets if scope is Scope.DATASET else result.resources
-    _collect(info, _chain(rest, rows), out, result.problems)
+    later = (item for item in rows if item[0] >= scan.data_start)
+    _collect(info, _chain(rest, later), out, result.problems)
     if formulas:
         result.problems.extend(_formula_problems(result.path, info))
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 _SPACES = "\u00a0\u2007\u202f"
 _STRIP = " \t\r\n\u00a0\u2007\u202f\u200b\u200c\u200d\ufeff"
@@ -50,7 +51,7 @@ def number_text(value: float | int) -> str:
         return str(int(value))
     text = repr(value)
     if "e" in text or "E" in text:
-        text = format(value, "f").rstrip("0").rstrip(".")
+        text = format(Decimal(text), "f")
     return text
 
 

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
+from importer.gcpause import gc_paused
 from importer.map.forward import ID_KEY, TAGS_KEY, package_key
 from importer.problems import Problem, Severity
 from importer.records import CellRef, DatasetRecord, ResourceRecord
@@ -41,6 +42,11 @@ def validate(records: Sequence[DatasetRecord], layout: Layout, *,
     other row is checked as a create, except that a non-DRAFT state is only a warning,
     since the row may update a record found by its name).
     """
+    with gc_paused():
+        return _validate(records, layout, mode)
+
+
+def _validate(records: Sequence[DatasetRecord], layout: Layout, mode: Mode) -> list[Problem]:
     comp = compiled(layout.schema, layout.profile)
     for checker in (comp.dataset, comp.dataset_update, comp.resource, comp.resource_update):
         checker.reset()

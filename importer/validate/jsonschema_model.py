@@ -217,7 +217,9 @@ class Checker:
     object-level keywords (``required``, the ``if``/``then`` conditions) by one validator
     on the object, and each property by its own validator, memoised on ``(key, value)`` so
     a value repeated across rows (choices, e-mails, URLs, contacts) is checked once, and
-    plain text (``{"type": "string"}``) is not re-checked at all.
+    plain text (``{"type": "string"}``) is not re-checked at all. Non-text values are
+    memoised on their ``repr`` (exact for JSON values: it tells ``1``, ``1.0``, ``True``
+    and ``"1"`` apart; the mapper builds dicts in a fixed key order).
     """
 
     _MEMO_CAP = 500_000
@@ -238,7 +240,7 @@ class Checker:
         self._props = {k: Draft202012Validator(v, format_checker=checker)
                        for k, v in props.items()}
         self._plain = frozenset(k for k, v in props.items() if v == {"type": "string"})
-        self._memo: dict[tuple[str, Any], list[SchemaViolation]] = {}
+        self._memo: dict[tuple[str, str], list[SchemaViolation]] = {}
 
     def reset(self) -> None:
         """Forget memoised results (called at the start of each ``validate``)."""
@@ -259,7 +261,7 @@ class Checker:
             validator = props.get(key)
             if validator is None:
                 continue
-            mkey = (key, _freeze(value))
+            mkey = (key, value if value.__class__ is str else repr(value))
             found = memo.get(mkey)
             if found is None:
                 found = [_violation(e, (key,)) for e in validator.iter_errors(value)]
@@ -280,15 +282,3 @@ def _violation(error: Any, prefix: tuple[str, ...], in_condition: bool = False
         instance=error.instance,
         in_condition=in_condition,
     )
-
-
-def _freeze(value: Any) -> Any:
-    """A hashable stand-in for a JSON value (type-tagged so 1, 1.0 and True differ)."""
-    cls = value.__class__
-    if cls is str:
-        return value
-    if cls is list:
-        return ("l", *(_freeze(v) for v in value))
-    if cls is dict:
-        return ("d", *sorted((k, _freeze(v)) for k, v in value.items()))
-    return (cls.__name__, value)

@@ -1,0 +1,148 @@
+"""Reader benchmark: which library reads a filled workbook fastest, and what the core
+check (read + map + validate) costs on top.
+
+    python -m bench.read_bench                  # 10,000 datasets, 2 resources each
+    python -m bench.read_bench --datasets 2000 --repeat 3
+    /usr/bin/time -v python -m bench.read_bench --datasets 33334 --core-only --repeat 1
+
+Each measurement is the median of ``--repeat`` runs, all in one process, side by side, so
+ratios are meaningful on a shared, noisy machine. The workbook is written once with
+openpyxl's write-only mode (``bench/workbook.py``) and cached in the temp directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.workbook import build
+from importer.map.forward import map_rows
+from importer.map.resolve import OfflineResolver
+from importer.read import read_workbook
+from importer.schema import build_layout, load_bundled
+from importer.schema.columns import DATASETS_SHEET, RESOURCES_SHEET
+from importer.validate import validate
+
+SHEETS = (DATASETS_SHEET, RESOURCES_SHEET)
+
+
+def raw_calamine(path: Path) -> int:
+    from python_calamine import CalamineWorkbook
+
+    n = 0
+    with CalamineWorkbook.from_path(str(path)) as wb:
+        for sheet in SHEETS:
+            for row in wb.get_sheet_by_name(sheet).iter_rows():
+                n += len(row)
+    return n
+
+
+def raw_pandas(path: Path) -> int:
+    import pandas as pd
+
+    frames = pd.read_excel(path, sheet_name=list(SHEETS), engine="calamine", header=None,
+                           dtype=object)
+    return sum(f.size for f in frames.values())
+
+
+def raw_openpyxl(path: Path) -> int:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    n = 0
+    for sheet in SHEETS:
+        for row in wb[sheet].iter_rows(values_only=True):
+            n += len(row)
+    wb.close()
+    return n
+
+
+def median_time(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", type=int, default=10_000)
+    parser.add_argument("--resources-per", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--core-only", action="store_true",
+                        help="only read + map + validate (for /usr/bin/time -v)")
+    args = parser.parse_args(argv)
+    layout = build_layout(load_bundled())
+    path = Path(tempfile.gettempdir()) / (
+        f"bcdc-bench-read-{args.datasets}x{args.resources_per}.xlsx")
+    if not path.exists():
+        start = time.perf_counter()
+        build(path, args.datasets, args.resources_per, layout)
+        print(f"built {path} in {time.perf_counter() - start:.1f} s")
+    rows = args.datasets * (1 + args.resources_per)
+    print(f"workbook: {args.datasets} datasets + {args.datasets * args.resources_per} "
+          f"resources = {rows} rows, {path.stat().st_size / 1e6:.1f} MB")
+    print(f"machine: {cpu_model()}, nproc={len(__import__('os').sched_getaffinity(0))}, "
+          f"Python {platform.python_version()}; median of {args.repeat}")
+
+    def core() -> int:
+        read = read_workbook(path, layout)
+        mapped = map_rows(read, read.layout, OfflineResolver())
+        problems = validate(mapped.records, read.layout)
+        assert not problems, problems[:3]
+        return len(mapped.records)
+
+    results: list[tuple[str, float]] = []
+    if not args.core_only:
+        results += [
+            ("raw values: python-calamine iter_rows", median_time(lambda: raw_calamine(path),
+                                                                  args.repeat)),
+            ("raw values: pandas read_excel (calamine)", median_time(lambda: raw_pandas(path),
+                                                                     args.repeat)),
+            ("raw values: openpyxl read_only", median_time(lambda: raw_openpyxl(path),
+                                                           args.repeat)),
+        ]
+        read = read_workbook(path, layout)
+        mapped = map_rows(read, read.layout, OfflineResolver())
+        results += [
+            ("read_workbook (normalised rows)", median_time(
+                lambda: read_workbook(path, layout), args.repeat)),
+            ("map_rows", median_time(
+                lambda: map_rows(read, read.layout, OfflineResolver()), args.repeat)),
+            ("validate", median_time(lambda: validate(mapped.records, read.layout),
+                                     args.repeat)),
+        ]
+        del read, mapped
+    results.append(("read + map + validate", median_time(core, args.repeat)))
+    fastest = min(t for name, t in results if name.startswith("raw")) if not args.core_only \
+        else None
+    print()
+    print("| step | median s | x fastest raw read |")
+    print("|---|---:|---:|")
+    for name, t in results:
+        ratio = f"{t / fastest:.2f}" if fastest else "-"
+        print(f"| {name} | {t:.3f} | {ratio} |")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak RSS of this process: {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
