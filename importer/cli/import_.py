@@ -94,8 +94,26 @@ def import_command(file: Path, url: str | None, site_name: str | None,
     return result.exit_code
 
 
+def _short(value: object) -> str:
+    text = "(empty)" if value is None else repr(value)
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+def _print_plan(result: ImportResult) -> None:
+    """The dry run's field-level diff: every field each update would change."""
+    out = sys.stdout
+    for o in result.outcomes:
+        if o.status.value != "would update":
+            continue
+        out.write(f"{o.record.sheet} row {o.record.row} ({o.name}): would update\n")
+        for c in o.changes:
+            out.write(f"    {c.path}: {_short(c.old)} -> {_short(c.new)}\n")
+
+
 def _print_summary(result: ImportResult, report: Path, json_path: Path | None) -> None:
     out = sys.stdout
+    if result.dry_run:
+        _print_plan(result)
     console_summary(result, out)
     failed = [o for o in result.outcomes if o.status.value in ("failed", "invalid")]
     for o in failed[:10]:

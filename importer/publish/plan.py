@@ -19,7 +19,10 @@ a patch would append). A repeating field the row gives replaces the stored list 
 the row's entries are the whole list, so when a record has contacts 1..3 and the row gives
 only contact 1, contacts 2 and 3 are removed. Inside an entry the row gives, a blank
 sub-cell keeps the stored entry's value at the same position (so editing one e-mail cell
-changes only that e-mail).
+changes only that e-mail). The state column's starting value (``DRAFT``) is what new
+records are created with; on an existing record it is ignored, so re-importing the
+original sheet never tries to move a published record back to draft (that transition
+is refused by the catalogue anyway); another state in the column is sent as a transition.
 """
 
 from __future__ import annotations
@@ -136,12 +139,18 @@ SEARCH_CHUNK = 50
 
 def fetch_existing(call: Caller, records: Sequence[DatasetRecord],
                    is_not_found: Callable[[Exception], bool],
-                   chunk: int = SEARCH_CHUNK) -> Existing:
+                   chunk: int = SEARCH_CHUNK,
+                   search_complete: Callable[[DatasetRecord], bool] | None = None,
+                   ) -> Existing:
     """The stored records the rows refer to, in few requests.
 
     ``package_search`` by name (and id) in chunks, with private and draft records; then
     ``package_show`` for each row search did not return, because search hides other
-    organizations' unpublished records from editors (FIELDS.md §1.7).
+    organizations' unpublished records from editors (FIELDS.md §1.7). Search hides
+    nothing in the organizations the caller can edit, so ``search_complete(record)``
+    (true when the row's organization is one of those) skips that look-up: a new row
+    then costs no request before its create, and a name taken by a record the caller
+    cannot see makes the create fail with "That URL is already in use" at the name cell.
     """
     found = Existing()
     names = sorted({r.name for r in records if r.name and _searchable(r.name)})
@@ -157,9 +166,11 @@ def fetch_existing(call: Caller, records: Sequence[DatasetRecord],
             for pkg in result.get("results", []):
                 if pkg.get("name") in part or pkg.get("id") in part:
                     found.add(pkg)
+    complete = search_complete or (lambda _r: False)
     missing = [r.package.get("id") or r.name for r in records
-               if (r.package.get("id") and str(r.package["id"]) not in found.by_id)
-               or (not r.package.get("id") and r.name and r.name not in found.by_name)]
+               if ((r.package.get("id") and str(r.package["id"]) not in found.by_id)
+                   or (not r.package.get("id") and r.name and r.name not in found.by_name))
+               and not complete(r)]
     for ident in dict.fromkeys(m for m in missing if m):
         try:
             found.add(call("package_show", {"id": ident}))
@@ -288,9 +299,13 @@ def patch_body(record: DatasetRecord, stored: dict[str, Any],
     if "tag_string" in given:
         given[TAGS_KEY] = [{"name": n} for n in tag_names(given)]
         del given["tag_string"]
+    state_field = layout.profile.state_field
+    start_state = layout.profile.create_values.get(state_field or "")
     for key, new in given.items():
         if key in _NOT_PATCHED:
             continue
+        if key == state_field and new == start_state:
+            continue  # the starting state never moves an existing record back
         f = field_for_key(layout, key)
         if key == "private":
             if isinstance(new, bool) and new != stored.get("private"):

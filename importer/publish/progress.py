@@ -20,7 +20,7 @@ class Progress:
         self.total = 0
         self.count = 0
         self._already = 0
-        self._start = 0.0
+        self._start: float | None = None
         self._drawn = 0.0
 
     def start(self, total: int, already: int = 0) -> None:
@@ -34,9 +34,10 @@ class Progress:
         self._draw()
 
     def line(self) -> str:
-        elapsed = max(self.clock() - self._start, 1e-9)
         sent = max(self.count - self._already, 0)
-        rate = sent / elapsed if self._start else 0.0
+        rate = 0.0
+        if self._start is not None:
+            rate = sent / max(self.clock() - self._start, 1e-9)
         left = max(self.total - self.count, 0)
         eta = f"{left / rate:.0f}s" if rate > 0 else "--"
         width = 30

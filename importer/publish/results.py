@@ -18,6 +18,7 @@ from typing import Any
 from importer.errors import OutputError
 from importer.problems import Problem
 from importer.publish.engine import RowOutcome
+from importer.publish.plan import Change
 from importer.publish.run import ImportResult, outcome_dict, summary_rows
 from importer.report import ExtraColumn, report_to_json, write_report_workbook
 
@@ -40,16 +41,22 @@ def _row_values(result: ImportResult) -> tuple[dict[RowKey, str], dict[RowKey, A
         if url and outcome.status.value not in ("invalid", "skipped", "would create"):
             urls[key] = url
 
+    def text(c: Change) -> str:
+        return f"{c.path}: {c.old!r} -> {c.new!r}" if result.dry_run else c.path
+
     for outcome in result.outcomes:
         put(outcome.key, outcome, str(outcome.status))
-        paths = [c.path for c in outcome.changes if not c.path.startswith("resources[")]
+        if outcome.status.value == "would create":
+            continue
+        paths = [text(c) for c in outcome.changes if not c.path.startswith("resources[")]
         if paths:
             changed[outcome.key] = ", ".join(paths)
         for res in outcome.record.resources:
             key = (res.sheet, res.row)
             put(key, outcome, str(outcome.status))
-            mine = [c.path.split("].", 1)[1] for c in outcome.changes
-                    if c.path.startswith(f"resources[{res.resource.get('name')}].")]
+            prefix = f"resources[{res.resource.get('name')}]."
+            mine = [text(Change(c.path[len(prefix):], c.old, c.new)) for c in outcome.changes
+                    if c.path.startswith(prefix)]
             if mine:
                 changed[key] = ", ".join(mine)
     return status, ids, urls, changed

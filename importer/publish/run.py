@@ -40,7 +40,7 @@ from importer.publish.transport import Client, RateLimiter, Transport
 from importer.read import read_workbook
 from importer.records import DatasetRecord
 from importer.schema import Layout, build_layout, load_from_site
-from importer.site import ActionFailed, NotFound, Site
+from importer.site import ActionFailed, NotAuthorized, NotFound, Site
 from importer.validate import cross_row, validate, validate_resources
 
 
@@ -99,6 +99,12 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _hidden(err: Exception) -> bool:
+    """``package_show`` answers for a record that is absent, or that this token may not
+    see (another organization's draft): either way there is nothing it can update."""
+    return isinstance(err, (NotFound, NotAuthorized))
+
+
 def writable_orgs(client: Client) -> set[str]:
     """Ids and names of the organizations the token may create (and edit) records in."""
     orgs = client.call("organization_list_for_user",
@@ -154,8 +160,9 @@ def import_records(
         raise AuthError(f"this API token may not create or edit records in any organization "
                         f"on {client.url} (or it is invalid or expired)")
     if existing is None:
-        existing = fetch_existing(client, valid,
-                                  is_not_found=lambda e: isinstance(e, NotFound))
+        existing = fetch_existing(
+            client, valid, is_not_found=_hidden,
+            search_complete=lambda r: str(r.package.get("owner_org")) in orgs)
     plan_options = PlanOptions(options.create_only, options.update_only, options.publish)
     plans = build_plan(valid, existing, layout, plan_options)
     for rec in invalid:
@@ -358,8 +365,10 @@ def check_for_import(path: Path, conn: Connection, base: Layout,
     if not read.datasets:
         raise WorkbookError(f"{path.name}: the datasets sheet has no rows: nothing to import")
     mapped = map_rows(read, read.layout, ImportResolver(conn.site))
-    found = existing or fetch_existing(conn.client, mapped.records,
-                                       is_not_found=lambda e: isinstance(e, NotFound))
+    orgs = writable_orgs(conn.client)
+    found = existing or fetch_existing(
+        conn.client, mapped.records, is_not_found=_hidden,
+        search_complete=lambda r: str(r.package.get("owner_org")) in orgs)
 
     def exists(rec: DatasetRecord) -> bool:
         rid = rec.package.get("id")

@@ -203,3 +203,29 @@ def test_demo_twice_second_run_all_unchanged() -> None:
     assert second.returncode == 0, second.stdout + second.stderr
     assert "  unchanged        22\n" in second.stdout
     assert "Report: demo-output/datasets-import-report.xlsx" in second.stdout
+
+
+def test_dry_run_prints_field_diff_and_sends_nothing(ckan_site: CkanSite, tmp_path: Path,
+                                                     prefix: str) -> None:
+    pkgs = packages(prefix, 2, ckan_site.child_org.name)
+    write_workbook(pkgs, tmp_path / "in.xlsx")
+    args = ["import", "in.xlsx", "--url", ckan_site.url]
+    assert run_cli(args, ckan_site.sysadmin_token, tmp_path).returncode == 0
+    pkgs[1]["notes"] = "Changed in the sheet."
+    pkgs[1]["contacts"] = pkgs[1]["contacts"][:1]
+    write_workbook(pkgs, tmp_path / "in.xlsx")
+    dry = run_cli([*args, "--dry-run", "--json", "plan.json"], ckan_site.sysadmin_token,
+                  tmp_path)
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert f"datasets row 3 ({prefix}-dataset-2): would update\n" in dry.stdout
+    assert "    notes: 'Description of dataset 2.' -> 'Changed in the sheet.'\n" in dry.stdout
+    assert "    contacts: [{'name': 'Generic Inbox'" in dry.stdout
+    rows = json.loads((tmp_path / "plan.json").read_text())["rows"]
+    assert [r["status"] for r in rows] == ["unchanged", "would update"]
+    assert [c["field"] for c in rows[1]["changed"]] == ["notes", "contacts"]
+    import requests
+    shown = requests.post(f"{ckan_site.url}/api/3/action/package_show",
+                          json={"id": f"{prefix}-dataset-2"},
+                          headers={"Authorization": ckan_site.sysadmin_token},
+                          timeout=60).json()["result"]
+    assert shown["notes"] == "Description of dataset 2." and len(shown["contacts"]) == 2

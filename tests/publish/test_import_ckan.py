@@ -122,3 +122,19 @@ def test_editor_cannot_write_parent_org(
         assert outcome.problems[0].code == "not-authorized"
         assert ckan_site.parent_org.id in outcome.message
         assert "may not create records in organization" in outcome.message
+
+
+def test_publish_moves_draft_to_pending_publish(
+    ckan_site: CkanSite, make_client: Callable[..., Client], prefix: str
+) -> None:
+    records = make_records(prefix, 2, ckan_site.child_org.id)
+    client = make_client("editor")
+    result = import_records(records, client, LAYOUT, ImportOptions(publish=True))
+    assert [o.status for o in result.outcomes] == [Status.CREATED, Status.CREATED]
+    assert client.transport.counts["package_patch"] == 2  # one transition per record
+    for record in records:
+        assert _stored(client, record.name)["publish_state"] == "PENDING PUBLISH"
+    again = make_client("editor")
+    second = import_records(records, again, LAYOUT, ImportOptions())
+    assert [o.status for o in second.outcomes] == [Status.UNCHANGED] * 2  # DRAFT not re-sent
+    assert again.transport.write_count == 0

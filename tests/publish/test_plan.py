@@ -190,3 +190,85 @@ def test_publish_adds_transition() -> None:
     plan = build_plan([make_record(body, 2)], _existing(stored), LAYOUT,
                       PlanOptions(publish=True))[0]
     assert (plan.action, plan.publish_to, plan.body) == (Action.UPDATE, "PENDING PUBLISH", {})
+
+
+@pytest.mark.parametrize(("stored_state", "row_state", "patch"), [
+    ("PUBLISHED", "DRAFT", {}),
+    ("PENDING PUBLISH", "DRAFT", {}),
+    ("DRAFT", "PENDING PUBLISH", {"publish_state": "PENDING PUBLISH"}),
+    ("PUBLISHED", "PENDING ARCHIVE", {"publish_state": "PENDING ARCHIVE"}),
+])
+def test_state_column_on_update(stored_state: str, row_state: str,
+                                patch: dict[str, Any]) -> None:
+    body = package_body("p", 1, ORG)
+    stored = stored_from(body)
+    stored["publish_state"] = stored_state
+    body["publish_state"] = row_state
+    got, _ = patch_body(make_record(body, 2), stored, LAYOUT)
+    assert got == patch
+
+
+def test_fetch_existing_searches_in_chunks_then_shows_the_rest() -> None:
+    from importer.publish.plan import fetch_existing
+    records = [make_record(package_body("p", i, ORG), i + 1) for i in range(1, 121)]
+    hidden = {"p-dataset-7", "p-dataset-100"}  # e.g. another org's drafts, for an editor
+    calls: list[tuple[str, Any]] = []
+
+    class Missing(Exception):
+        pass
+
+    def call(action: str, data: dict[str, Any]) -> Any:
+        calls.append((action, data.get("fq") or data.get("id")))
+        if action == "package_search":
+            names = [n.strip('"') for n in data["fq"][len("name:("):-1].split(" OR ")]
+            assert data["include_private"] and data["include_drafts"]
+            return {"results": [{"id": f"id-{n}", "name": n} for n in names
+                                if n not in hidden and n != "p-dataset-5"]}
+        if data["id"] in hidden:
+            return {"id": f"id-{data['id']}", "name": data["id"]}
+        raise Missing(data["id"])
+
+    found = fetch_existing(call, records, is_not_found=lambda e: isinstance(e, Missing))
+    assert [a for a, _ in calls].count("package_search") == 3  # 120 names, chunks of 50
+    assert sorted(i for a, i in calls if a == "package_show") == [
+        "p-dataset-100", "p-dataset-5", "p-dataset-7"]
+    assert len(found.by_name) == 119 and "p-dataset-5" not in found.by_name
+
+
+def test_progress_line_rate_and_eta() -> None:
+    import io
+
+    from importer.publish.progress import Progress
+    now = [0.0]
+    stream = io.StringIO()
+    bar = Progress(stream, enabled=True, clock=lambda: now[0], interval=0)
+    bar.start(10)
+    now[0] = 2.0
+    for _ in range(4):
+        bar.advance()
+    assert bar.line() == "[############..................] 4/10 rows  2.0 rows/s  ETA 3s"
+    quiet = io.StringIO()
+    silent = Progress(quiet)  # not a TTY
+    silent.start(3)
+    silent.advance()
+    silent.finish()
+    assert quiet.getvalue() == ""
+
+
+def test_fetch_existing_skips_show_where_search_is_complete() -> None:
+    from importer.publish.plan import fetch_existing
+    records = [make_record(package_body("p", i, f"org-{i % 2}"), i + 1) for i in range(1, 5)]
+    shown: list[str] = []
+
+    class Missing(Exception):
+        pass
+
+    def call(action: str, data: dict[str, Any]) -> Any:
+        if action == "package_search":
+            return {"results": []}
+        shown.append(data["id"])
+        raise Missing()
+
+    fetch_existing(call, records, is_not_found=lambda e: isinstance(e, Missing),
+                   search_complete=lambda r: r.package["owner_org"] == "org-0")
+    assert shown == ["p-dataset-1", "p-dataset-3"]  # only rows of org-1 (not editable)
