@@ -9,8 +9,9 @@ both alike:
 
 (a) the raw cell values alone, with the fastest reader available (python-calamine
     iterating every row of both sheets);
-(b) the full check as ``check`` does it: read, map, validate, write the report workbook;
-    with its phases (run_check, report) timed separately to show where time goes.
+(b) the full check as ``check`` does it: read, map, validate, write the report workbook
+    (garbage collector paused, as the command does); its phases (run_check, report) timed
+    apart to show where time goes, and the same run with the collector on for comparison.
 
 Targets (issue 3): (b) / (a) <= 2; (b) < 10 s; peak memory on 100,000 rows < 300 MB,
 measured with ``/usr/bin/time -v python -m importer check big.xlsx``.
@@ -19,6 +20,7 @@ measured with ``/usr/bin/time -v python -m importer check big.xlsx``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import re
@@ -34,6 +36,7 @@ from python_calamine import CalamineWorkbook
 
 from bench.workbook import build
 from importer.check import run_check
+from importer.cli.check import paused_gc
 from importer.report.outputs import Outputs, write_check_outputs
 from importer.schema import build_layout, load_bundled
 
@@ -48,17 +51,21 @@ def read_raw(path: Path) -> int:
     return cells
 
 
-def full_check(path: Path, out: Path, phases: dict[str, list[float]]) -> bool:
-    """(b): the library calls ``check`` makes, timing run_check and the report apart."""
+def full_check(path: Path, out: Path, phases: dict[str, list[float]] | None = None,
+               pause_gc: bool = True) -> bool:
+    """(b): the library calls ``check`` makes, timing run_check and the report apart.
+    ``pause_gc=False`` runs them with the garbage collector on (for comparison)."""
     layout = build_layout(load_bundled())
-    start = time.perf_counter()
-    result = run_check(path, layout)
-    middle = time.perf_counter()
-    summary = write_check_outputs(result, Outputs(path, out, None, force=True),
-                                  created="bench")
-    end = time.perf_counter()
-    phases["run_check"].append(middle - start)
-    phases["report"].append(end - middle)
+    with paused_gc() if pause_gc else contextlib.nullcontext():  # as the command runs
+        start = time.perf_counter()
+        result = run_check(path, layout)
+        middle = time.perf_counter()
+        summary = write_check_outputs(result, Outputs(path, out, None, force=True),
+                                      created="bench")
+        end = time.perf_counter()
+    if phases is not None:
+        phases["run_check"].append(middle - start)
+        phases["report"].append(end - middle)
     return summary.valid
 
 
@@ -111,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
               f"resources = {rows} rows, {path.stat().st_size / 1e6:.1f} MB")
         raw: list[float] = []
         full: list[float] = []
+        with_gc: list[float] = []
         phases: dict[str, list[float]] = {"run_check": [], "report": []}
         valid = True
         for _ in range(args.repeat):
@@ -118,12 +126,15 @@ def main(argv: list[str] | None = None) -> int:
             start = time.perf_counter()
             valid = full_check(path, work / "report.xlsx", phases)
             full.append(time.perf_counter() - start)
+            with_gc.append(timed(lambda: full_check(path, work / "report.xlsx", None, False)))
         a, b = statistics.median(raw), statistics.median(full)
         print(f"valid: {valid}; medians of {args.repeat}:")
         print("| measure | median s | all runs |")
         print("|---|---|---|")
         print(f"| (a) raw read, calamine | {a:.2f} | {' '.join(f'{x:.2f}' for x in raw)} |")
         print(f"| (b) full check + report | {b:.2f} | {' '.join(f'{x:.2f}' for x in full)} |")
+        print(f"| (b) with the garbage collector on | {statistics.median(with_gc):.2f} | "
+              f"{' '.join(f'{x:.2f}' for x in with_gc)} |")
         for name, values in phases.items():
             print(f"| (b) of which {name} | {statistics.median(values):.2f} | "
                   f"{' '.join(f'{x:.2f}' for x in values)} |")

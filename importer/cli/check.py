@@ -8,8 +8,11 @@ Only translates: options -> :func:`importer.check.run_check` ->
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -57,14 +60,33 @@ def check_command(file: Path, report: Path | None, no_report: bool, json_path: P
         resolver = SiteResolver(site)
     else:
         layout = _bundled_layout()
-    result = _run(file, layout, resolver)
     created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     facts = [("Checked against", url or "the bundled bcdc_dataset schema (offline)")]
-    summary = write_outputs(result, outputs, created=created, facts=facts)
+    with paused_gc():
+        result = _run(file, layout, resolver)
+        summary = write_outputs(result, outputs, created=created, facts=facts)
     text = io.StringIO()
     render_console_summary(result, text, report=target, json_path=json_path, summary=summary)
     click.echo(text.getvalue(), nl=False)
     return 0 if summary.valid else 1
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a check runs.
+
+    A check allocates millions of small objects that live until it ends (cells, records,
+    problems) and makes almost no reference cycles, so the collector's repeated passes
+    over the growing heap are pure cost: measured (bench/RESULTS-check.md) 1.8x faster on
+    10,000 datasets and 2.2x on 100,000 rows, with the same peak memory.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _bundled_layout() -> Layout:

@@ -57,7 +57,8 @@ ERRORS_HEADERS = (
 ERRORS_WIDTHS = (12, 10, 6, 8, 24, 24, 28, 20, 9, 100)
 SUMMARY_WIDTHS = (34, 14, 16, 10, 12, 11, 100)
 STATUS_WIDTH = 16
-HEADER_SCAN = 50  # rows read ahead, at most, to find the header row's column widths
+WIDTH_SAMPLE = 30  # rows under the header read ahead to size the columns
+MIN_WIDTH, MAX_WIDTH = 8, 45
 
 
 @dataclass(frozen=True)
@@ -173,14 +174,12 @@ class _ReportWriter:
         """Copy one sheet behind the leading columns; return its number of data rows."""
         rows = iter(sheet.rows())
         ahead: list[Row] = []
-        for item in rows:
+        for item in rows:  # the header and a few rows under it, to size the columns
             ahead.append(item)
-            if item[0] >= header_row or len(ahead) >= HEADER_SCAN:
+            if item[0] >= header_row + WIDTH_SAMPLE or len(ahead) >= 2 * WIDTH_SAMPLE:
                 break
-        header = next((values for n, values in ahead if n == header_row), ())
         widths = [(0, STATUS_WIDTH)] + [(i, e.width) for i, e in enumerate(self.extra, 1)]
-        widths += [(i + self.shift, min(max(len(display(v)) + 2, 10), 40))
-                   for i, v in enumerate(header)]
+        widths += [(c + self.shift, w) for c, w in enumerate(_widths(ahead, header_row))]
         ws = stream.sheet(sheet.name, widths, freeze=(header_row, self.shift))
         name = sheet.name
         pending = deque(sorted({r for (s, r) in self.by_cell if s == name}
@@ -209,12 +208,14 @@ class _ReportWriter:
         key = (sheet, number)
         shift = self.shift
         cells: list[str] = []
+        errors, warnings = self.counts.get(key, (0, 0))
         if number == header_row:
-            cells.append(cell_xml(f"A{number}", STATUS_HEADER, BOLD))
+            # problems of the header row (unknown column, ...) are marked at their cells
+            tone = "error" if errors else "warning" if warnings else None
+            cells.append(cell_xml(f"A{number}", STATUS_HEADER, style(tone, bold=True)))
             cells += [cell_xml(f"{letter(i)}{number}", e.header, BOLD)
                       for i, e in enumerate(self.extra, 1)]
-        errors, warnings = self.counts.get(key, (0, 0))
-        if key in self.row_status or errors or warnings or (number > header_row and has_data):
+        elif key in self.row_status or errors or warnings or (number > header_row and has_data):
             text = self.row_status.get(key) or status_text(errors, warnings)
             cells.append(cell_xml(f"A{number}", text, style(_tone(errors, warnings))))
             cells += [cell_xml(f"{letter(i)}{number}", e.values.get(key))
@@ -342,6 +343,21 @@ def _table(start: int, heading: str, headers: Sequence[str],
     for i, (label, count) in enumerate(items, start=start + 2):
         rows.append([cell_xml(f"A{i}", label), cell_xml(f"B{i}", count)])
     return rows
+
+
+def _widths(rows: Sequence[Row], header_row: int) -> list[float]:
+    """Column widths (characters) from the header and the first rows under it."""
+    longest: list[int] = []
+    for number, values in rows:
+        if number < header_row:
+            continue
+        for c, value in enumerate(values):
+            size = max(len(line) for line in display(value).split("\n")) if value else 0
+            if c >= len(longest):
+                longest.append(size)
+            elif size > longest[c]:
+                longest[c] = size
+    return [min(max(n + 2, MIN_WIDTH), MAX_WIDTH) for n in longest]
 
 
 def _column_index(letters: str) -> int:

@@ -297,3 +297,57 @@ def test_unwritable_output_is_an_output_error(source: Path, tmp_path: Path) -> N
 
     with pytest.raises(OutputError, match="cannot write the report"):
         write_report_workbook(source, [], tmp_path / "missing-dir" / "r.xlsx")
+
+
+def cell_order_problems(path: Path) -> list[str]:
+    """Cells out of order or repeated, rows out of order: what Excel calls a corrupt file."""
+    import re
+    import zipfile
+
+    found = []
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if not name.startswith("xl/worksheets/sheet"):
+                continue
+            xml = zf.read(name).decode()
+            last_row = 0
+            for number, body in re.findall(r'<row r="(\d+)"[^>]*>(.*?)</row>', xml):
+                if int(number) <= last_row:
+                    found.append(f"{name}: row {number} after row {last_row}")
+                last_row = int(number)
+                cols = [sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(letters)))
+                        for letters, _ in re.findall(r'<c r="([A-Z]+)(\d+)"', body)]
+                if cols != sorted(set(cols)):
+                    found.append(f"{name}: row {number} cells {cols}")
+    return found
+
+
+def test_header_row_problems_keep_the_status_header(source: Path, tmp_path: Path) -> None:
+    problems = [
+        p("unknown-column", "datasets", 1, "D", W, header="notes"),
+        p("missing-column", "datasets", 1, None, W, message="No 'name' column."),
+        p("bad", "datasets", 2, None),
+        p("bad", "datasets", 2, "A"),
+        p("late", "datasets", 7, "B"),
+    ]
+    out = tmp_path / "r.xlsx"
+    write_report_workbook(source, problems, out,
+                          extra_columns=[ExtraColumn("id", {("datasets", 2): "x"})],
+                          row_status={("datasets", 5): "skipped"})
+    assert cell_order_problems(out) == []
+    dump = dump_report(out)["datasets"]
+    assert dump["status"]["A1"] == ["status", "warning"]
+    assert dump["status"]["A2"] == ["2 errors", "error"]
+    assert dump["status"]["A5"] == ["skipped", "ok"]
+    assert dump["status"]["A7"] == ["1 error", "error"]
+    assert dump["marked"]["F1"]["tone"] == "warning"  # D1 behind status and id
+    assert load_workbook(out)["datasets"]["A1"].comment.text == (
+        "Warning (missing-column): No 'name' column.")
+
+
+def test_columns_are_sized_from_the_header_and_first_rows(source: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.xlsx"
+    write_report_workbook(source, [], out)
+    dims = load_workbook(out)["datasets"].column_dimensions
+    # status; title ("Wells", "Roads" -> header "title" 5 + 2 -> min 8); notes 17 + 2
+    assert [dims["A"].width, dims["B"].width, dims["E"].width] == [16, 8, 19]
