@@ -12,6 +12,7 @@ and of other tests using the same catalogue.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import os
 import shutil
@@ -222,9 +223,15 @@ def test_edited_cells_change_exactly_those_fields(
         ("datasets", odd, "tag_string"): "export, roads, added",
         ("resources", f"{full}/Roads (BCGW)", "details_2_column_comments"): "Official name",
         ("resources", f"{odd}/Roads (BCGW)", "resource_update_cycle"): "daily",
+        ("datasets", full, "dates_2_date"): dt.date(2025, 2, 3),
+        ("datasets", full, "contacts_3_displayed"): "Yes",
+        ("resources", f"{full}/Roads (BCGW)", "iso_topic_category"):
+            "transportation, boundaries, economy",
+        ("resources", f"{minimal}/Download CSV", "temporal_extent_1_end_date"):
+            dt.date(2024, 12, 31),
     })
     results, writes = import_(catalogue, through(out, tmp_path))
-    assert writes == Counter({"package_patch": 3, "resource_patch": 2})
+    assert writes == Counter({"package_patch": 3, "resource_patch": 3})
     assert statuses(results) == {full: "updated", minimal: "updated", odd: "updated",
                                  formula: "unchanged"}
     expected = copy.deepcopy(before)
@@ -233,6 +240,11 @@ def test_edited_cells_change_exactly_those_fields(
     expected[odd]["tags"] = [{"name": t} for t in ("added", "export", "roads")]
     expected[full]["resources"][1]["details"][1]["column_comments"] = "Official name"
     expected[odd]["resources"][1]["resource_update_cycle"] = "daily"
+    expected[full]["dates"][1]["date"] = "2025-02-03"
+    expected[full]["contacts"][2]["displayed"] = ["displayed"]
+    expected[full]["resources"][1]["iso_topic_category"] = [
+        "transportation", "boundaries", "economy"]
+    expected[minimal]["resources"][0]["temporal_extent"][0]["end_date"] = "2024-12-31"
     after = catalogue.snapshot()
     assert normal(after, layout) == normal(expected, layout)
     assert after[formula]["metadata_modified"] == before[formula]["metadata_modified"]
