@@ -45,22 +45,15 @@ def main(argv: list[str] | None = None) -> None:
     # Commands return their exit code (``ctx.exit(n)`` is returned as ``n`` too).
     sys.exit(code if isinstance(code, int) else 0)
 
+
+# Commands, in the order of the editor's workflow. Imported last: each module imports `cli`.
+from importer.cli.check import check_command  # noqa: E402
+from importer.cli.demo import demo_command  # noqa: E402
+from importer.cli.export import export_command  # noqa: E402
+from importer.cli.import_ import import_command  # noqa: E402
 from importer.cli.template import template_command  # noqa: E402
-
-cli.add_command(template_command)
-
 from importer.devcat.cli import dev_catalogue  # noqa: E402
 
-cli.add_command(dev_catalogue)
-
-from importer.cli.check import check_command  # noqa: E402
-
-cli.add_command(check_command)
-
-from importer.cli.import_ import import_command  # noqa: E402
-
-cli.add_command(import_command)
-
-from importer.cli.demo import demo_command  # noqa: E402
-
-cli.add_command(demo_command)
+for _command in (template_command, check_command, import_command, export_command,
+                 demo_command, dev_catalogue):
+    cli.add_command(_command)

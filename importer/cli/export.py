@@ -1,0 +1,111 @@
+"""``bcdc-import export``: existing records into the template, for bulk-editing round trips."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from importer.errors import SchemaError
+from importer.export.fetch import Progress, Selection, read_names
+from importer.export.run import ExportResult, check_output, export_records
+from importer.map.resolve import SiteResolver
+from importer.schema import load_bundled, load_from_site
+from importer.schema.model import Schema
+from importer.site import Site
+from importer.template.lists import ChoiceLists
+
+TOKEN_ENV = "CKAN_API_TOKEN"
+DEFAULT_TYPE = "bcdc_dataset"
+#: notes listed on the console; the rest are only in the export-notes sheet.
+CONSOLE_NOTES = 20
+
+
+@click.command("export")
+@click.option("--url", required=True, help="The CKAN site, e.g. https://catalogue.data.gov.bc.ca")
+@click.option("--org", "orgs", multiple=True, metavar="ORG",
+              help="Export this organization's records (name or id); repeatable.")
+@click.option("--query", metavar="Q", help="Export the records a search (Solr q) matches.")
+@click.option("--names", "names_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="Export the records named in FILE, one name (or id) per line.")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="The workbook to write (.xlsx).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--type", "dataset_type", default=DEFAULT_TYPE, show_default=True,
+              help="The dataset type whose schema the workbook follows.")
+def export_command(
+    url: str, orgs: tuple[str, ...], query: str | None, names_file: Path | None,
+    output: Path, force: bool, dataset_type: str,
+) -> int:
+    """Write existing records (and their resources) into the template workbook.
+
+    Edit the file in Excel or LibreOffice, then `bcdc-import import` it: only the cells you
+    changed are sent. The API token is read from the CKAN_API_TOKEN environment variable
+    (optional for public records).
+    """
+    given = sum([bool(orgs), query is not None, names_file is not None])
+    if given != 1:
+        raise click.UsageError("give exactly one of --org, --query or --names")
+    check_output(output, force)
+    selection = Selection(
+        orgs=orgs, query=query, names=read_names(names_file) if names_file else ()
+    )
+    site = Site(url, os.environ.get(TOKEN_ENV) or None)
+    lists = ChoiceLists.from_site(site)  # first: an unreachable site stops here
+    schema = _schema(site, dataset_type, url)
+    progress = _progress(sys.stderr) if sys.stderr.isatty() else None
+    # With a token the file is checked as `import` with that token will check it.
+    resolver = SiteResolver(site) if site.token else None
+    result = export_records(site, selection, output, schema, lists, force=force,
+                            progress=progress, resolver=resolver)
+    if progress is not None:
+        click.echo("", err=True)
+    _report(result, selection)
+    if site.token is None and (result.path is None or result.not_exported):
+        click.echo(f"{TOKEN_ENV} is not set: only public, published records can be seen.")
+    return 1 if result.not_exported else 0
+
+
+def _schema(site: Site, dataset_type: str, url: str) -> Schema:
+    """The site's own schema; the bundled one if the site does not publish it."""
+    try:
+        return load_from_site(site, dataset_type, url)
+    except SchemaError:
+        click.echo(f"Note: {url} does not publish its schema; using the bundled "
+                   f"{dataset_type} schema.", err=True)
+        return load_bundled()
+
+
+def _progress(stream: TextIO, width: int = 30) -> Progress:
+    """A one-line progress bar, redrawn in place (stderr, on a terminal only)."""
+
+    def show(done: int, total: int | None) -> None:
+        if total:
+            filled = min(width, width * done // total)
+            line = f"Fetching records [{'#' * filled}{'-' * (width - filled)}] {done}/{total}"
+        else:
+            line = f"Fetching records: {done}"
+        stream.write(f"\r{line}")
+        stream.flush()
+
+    return show
+
+
+def _report(result: ExportResult, selection: Selection) -> None:
+    if result.path is None:
+        click.echo(f"0 records exported ({selection.describe()} matched nothing); "
+                   "no file written.")
+    else:
+        click.echo(f"{result.datasets} records exported ({result.resources} resources) "
+                   f"to {result.path}.")
+    if result.notes:
+        count = len(result.notes)
+        click.echo(f"{count} note{'' if count == 1 else 's'} (also in the export-notes sheet); "
+                   "stored values the file does not show are kept when it is imported:")
+        for note in result.notes[:CONSOLE_NOTES]:
+            click.echo(f"  {note.line()}")
+        if len(result.notes) > CONSOLE_NOTES:
+            click.echo(f"  ... and {len(result.notes) - CONSOLE_NOTES} more in the sheet.")

@@ -1,0 +1,126 @@
+"""Nothing lost: the stored values an export cannot show, as located notes.
+
+The reverse mapping leaves a field blank when no cell can hold its stored value exactly
+(:class:`importer.map.reverse.Leftover`); a blank cell is "not given", so importing the file
+back never sends that field and the stored value stays. This module turns each leftover
+into a :class:`Note`: a warning :class:`~importer.problems.Problem` located at the cell of
+the exported workbook where the value would have been, with the record it belongs to, for
+the ``export-notes`` sheet and the console.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from importer.map.reverse import Leftover, Reason
+from importer.problems import Problem, Severity
+from importer.schema.columns import Column
+
+NOT_FOUND = "not-found"
+OTHER_TYPE = "other-type"
+
+KEPT = "Left blank in this file, so importing it keeps the stored value."
+NO_COLUMN = "The file has no column for it; importing the file keeps it."
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One stored value the file does not show: which record (and resource), where, why."""
+
+    record: str
+    resource: str | None
+    problem: Problem
+
+    def line(self) -> str:
+        """One console line: ``record [resource] cell field: message``."""
+        p = self.problem
+        where = f"{p.sheet}!{p.cell}" if p.cell else f"{p.sheet or ''} row {p.row or ''}"
+        if not p.sheet:
+            where = ""
+        who = self.record + (f" / resource {self.resource}" if self.resource else "")
+        return f"{who}: {where} {p.field or ''}: {p.message}".replace("  ", " ")
+
+
+def notes_for_row(
+    leftovers: Sequence[Leftover],
+    columns: Sequence[Column],
+    sheet: str,
+    row: int,
+    record: str,
+    resource: str | None = None,
+) -> list[Note]:
+    """Notes for one exported row, each located at the first column of its field."""
+    letters = {col.header: get_column_letter(i) for i, col in enumerate(columns, start=1)}
+    out = []
+    for left in leftovers:
+        header = _header_for(left.path, columns)
+        tail = NO_COLUMN if left.reason == Reason.UNKNOWN_KEY else KEPT
+        message = f"{left.detail}. {tail}"
+        out.append(Note(record, resource, Problem(
+            code=left.reason,
+            message=message[0].upper() + message[1:],
+            severity=Severity.WARNING,
+            sheet=sheet,
+            row=row,
+            column=letters.get(header) if header else None,
+            header=header,
+            field=left.path,
+            value=_shown(left.value),
+        )))
+    return out
+
+
+def missing_notes(names: Sequence[str]) -> list[Note]:
+    """Notes for names in a ``--names`` file that the site does not have (or hides)."""
+    return [
+        Note(name, None, Problem(
+            code=NOT_FOUND,
+            message="No record by this name on the site, or this token cannot read it.",
+            severity=Severity.WARNING,
+            field="name",
+            value=name,
+        ))
+        for name in names
+    ]
+
+
+def other_type_notes(packages: Sequence[Mapping[str, Any]], dataset_type: str) -> list[Note]:
+    """Notes for records of another dataset type (a ``--names`` file can name any record):
+    their fields follow another schema, so they are not exported."""
+    return [
+        Note(str(p.get("name") or p.get("id")), None, Problem(
+            code=OTHER_TYPE,
+            message=f"This record is of type {p.get('type')!r}, not {dataset_type!r}: "
+                    "not exported.",
+            severity=Severity.WARNING,
+            field="type",
+            value=p.get("type"),
+        ))
+        for p in packages
+    ]
+
+
+def _header_for(path: str, columns: Sequence[Column]) -> str | None:
+    """The header of the column holding ``path``: the field's own column, or the first
+    column of the entry (``contacts[2].role`` -> ``contacts_2_role``; ``contacts`` ->
+    ``contacts_1_name``)."""
+    for col in columns:
+        if col.path == path:
+            return col.header
+    field = path.split("[", 1)[0]
+    for col in columns:
+        if col.field is not None and col.field.name == field:
+            return col.header
+    return None
+
+
+def _shown(value: Any) -> Any:
+    """Values as a note shows them: text as is, structures as compact JSON-ish text."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
