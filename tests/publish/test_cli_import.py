@@ -195,14 +195,16 @@ def test_editor_rows_of_other_org_fail_others_succeed(ckan_site: CkanSite, tmp_p
     assert stored_names(ckan_site, prefix) == [f"{prefix}-dataset-1", f"{prefix}-dataset-2"]
 
 
-def test_demo_twice_second_run_all_unchanged() -> None:
-    root = Path(__file__).resolve().parents[2]
-    first = run_cli(["demo"], None, root)
+def test_demo_twice_second_run_all_unchanged(tmp_path: Path) -> None:
+    """The README's main job; run in a scratch folder so the checkout stays clean."""
+    sample = Path(__file__).resolve().parents[2] / "samples" / "datasets.xlsx"
+    first = run_cli(["demo", "--file", str(sample)], None, tmp_path)
     assert first.returncode == 0, first.stdout + first.stderr
-    second = run_cli(["demo"], None, root)
+    second = run_cli(["demo", "--file", str(sample)], None, tmp_path)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "  unchanged        22\n" in second.stdout
     assert "Report: demo-output/datasets-import-report.xlsx" in second.stdout
+    assert (tmp_path / "demo-output" / "datasets-import-report.xlsx").is_file()
 
 
 def test_dry_run_prints_field_diff_and_sends_nothing(ckan_site: CkanSite, tmp_path: Path,
