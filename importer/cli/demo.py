@@ -15,8 +15,9 @@ import click
 
 from importer.errors import SiteError, WorkbookError
 from importer.publish.progress import Progress
-from importer.publish.results import write_results_workbook
+from importer.publish.results import default_report_path, journal_path, write_results_workbook
 from importer.publish.run import ImportOptions, connect, console_summary, run_import
+from importer.report.outputs import Outputs, check_targets
 
 DEFAULT_SAMPLE = Path("samples") / "datasets.xlsx"
 DEMO_OUTPUT = Path("demo-output")
@@ -34,6 +35,9 @@ def demo_command(file: Path, report_path: Path | None) -> int:
 
     if not file.is_file():
         raise WorkbookError(f"{file}: no such file (run the demo from the project folder)")
+    report = report_path or default_report_path(file, DEMO_OUTPUT)
+    if report_path is not None:  # never write over the input or a file that is not ours
+        check_targets(Outputs(file, report, None))
     try:
         up = manager.up(out=sys.stderr)
     except DevCatalogueError as err:
@@ -41,10 +45,8 @@ def demo_command(file: Path, report_path: Path | None) -> int:
     seed = up.site
     conn = connect(seed.url, seed.sysadmin_token, timeout=60, workers=3, max_rate=None)
     try:
-        report = report_path or DEMO_OUTPUT / f"{file.stem}-import-report.xlsx"
         report.parent.mkdir(parents=True, exist_ok=True)
-        journal = report.with_name(f"{report.stem}.journal.jsonl")
-        result = run_import(file, conn, ImportOptions(journal_path=journal),
+        result = run_import(file, conn, ImportOptions(journal_path=journal_path(report)),
                             progress=Progress(sys.stderr))
     finally:
         conn.client.transport.close()

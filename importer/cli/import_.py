@@ -16,19 +16,16 @@ import click
 
 from importer.errors import Interrupted
 from importer.publish.config import check_url, default_config_path, load_site, resolve_token
+from importer.publish.engine import Status
 from importer.publish.progress import Progress
-from importer.publish.results import write_results_json, write_results_workbook
+from importer.publish.results import (
+    default_report_path,
+    journal_path,
+    write_results_json,
+    write_results_workbook,
+)
 from importer.publish.run import ImportOptions, ImportResult, connect, console_summary, run_import
 from importer.report.outputs import Outputs, check_targets
-
-
-def default_report(file: Path) -> Path:
-    return file.with_name(f"{file.stem}-import-report.xlsx")
-
-
-def journal_for(report: Path) -> Path:
-    """The journal lives next to the report: ``<report stem>.journal.jsonl``."""
-    return report.with_name(f"{report.stem}.journal.jsonl")
 
 
 def _prompt() -> str:
@@ -75,12 +72,12 @@ def import_command(file: Path, url: str | None, site_name: str | None,
     site_cfg = load_site(config_path or default_config_path(), site_name) if site_name else None
     site_url = check_url(site_cfg.url if site_cfg else str(url), insecure_http)
     token = resolve_token(os.environ, site_cfg, _prompt if sys.stdin.isatty() else None)
-    report = report_path or default_report(file)
+    report = report_path or default_report_path(file)
     check_targets(Outputs(file, report, json_path, force))  # before anything is sent
     options = ImportOptions(dry_run=dry_run, skip_invalid=skip_invalid, workers=workers,
                             publish=publish, create_only=create_only,
                             update_only=update_only,
-                            journal_path=None if dry_run else journal_for(report))
+                            journal_path=None if dry_run else journal_path(report))
     conn = connect(site_url, token, timeout, workers, max_rate)
     try:
         result = run_import(file, conn, options, progress=Progress(sys.stderr))
@@ -91,7 +88,7 @@ def import_command(file: Path, url: str | None, site_name: str | None,
         write_results_json(result, file, json_path, report)
     _print_summary(result, report, json_path)
     if result.interrupted:
-        left = sum(1 for o in result.outcomes if o.status.value == "not done")
+        left = sum(1 for o in result.outcomes if o.status is Status.NOT_DONE)
         raise Interrupted(f"stopped by Ctrl-C with {left} row(s) not done; the report is "
                           f"{report}. Run the same command again to finish: rows already "
                           "done are confirmed on the site, not sent again.")
@@ -107,7 +104,7 @@ def _print_plan(result: ImportResult) -> None:
     """The dry run's field-level diff: every field each update would change."""
     out = sys.stdout
     for o in result.outcomes:
-        if o.status.value != "would update":
+        if o.status is not Status.WOULD_UPDATE:
             continue
         out.write(f"{o.record.sheet} row {o.record.row} ({o.name}): would update\n")
         for c in o.changes:
@@ -119,7 +116,7 @@ def _print_summary(result: ImportResult, report: Path, json_path: Path | None) -
     if result.dry_run:
         _print_plan(result)
     console_summary(result, out)
-    failed = [o for o in result.outcomes if o.status.value in ("failed", "invalid")]
+    failed = [o for o in result.outcomes if o.status in (Status.FAILED, Status.INVALID)]
     for o in failed[:10]:
         first = o.problems[0] if o.problems else None
         where = f"{first.sheet}!{first.cell}" if first and first.cell else \
