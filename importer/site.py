@@ -59,6 +59,10 @@ class Site:
 
     def __post_init__(self) -> None:
         self.url = self.url.rstrip("/")
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            # else requests' MissingSchema / InvalidSchema would be all the user sees
+            raise SiteError(f"{self.url!r} is not a site URL (expected https://host)")
         session = requests.Session()
         adapter = HTTPAdapter(pool_connections=self.pool_size, pool_maxsize=self.pool_size)
         session.mount("http://", adapter)

@@ -39,6 +39,14 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
+    except click.MissingParameter as err:  # a usage mistake: show the usage too
+        err.show()
+        sys.exit(err.exit_code)
+    except click.BadParameter as err:
+        # A value that cannot be used (a folder given as a file, a number out of range):
+        # one line, like every other error. Usage mistakes below also show the usage.
+        click.echo(f"Error: {err.format_message()}", err=True)
+        sys.exit(err.exit_code)
     except click.ClickException as err:
         err.show()
         sys.exit(err.exit_code)

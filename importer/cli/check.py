@@ -16,6 +16,7 @@ import click
 
 from importer.check import CheckResult, run_check
 from importer.errors import ImporterError, WorkbookError
+from importer.files import is_special, special_input_message
 from importer.map.resolve import SiteResolver
 from importer.report.console import render_console_summary
 from importer.report.outputs import Outputs, check_targets, default_report_path
@@ -47,6 +48,8 @@ def check_command(file: Path, report: Path | None, no_report: bool, json_path: P
     Nothing is sent to any site. Exit code 0: no errors (warnings allowed); 1: errors
     found (see the report); 2: the file cannot be used at all.
     """
+    if is_special(file):  # reading a named pipe would wait forever
+        raise WorkbookError(special_input_message(file))
     target = None if no_report else (report or default_report_path(file))
     outputs = Outputs(file, target, json_path, force)
     check_targets(outputs)  # refuse a bad output path before the (long) check

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from importer.errors import SiteError, WorkbookError
+from importer.files import is_special, special_input_message
 from importer.publish.progress import Progress
 from importer.publish.results import default_report_path, journal_path, write_results_workbook
 from importer.publish.run import ImportOptions, connect, console_summary, run_import
@@ -33,6 +34,8 @@ def demo_command(file: Path, report_path: Path | None) -> int:
     from importer.devcat import manager
     from importer.devcat.errors import DevCatalogueError
 
+    if is_special(file):  # reading a named pipe would wait forever
+        raise WorkbookError(special_input_message(file))
     if not file.is_file():
         raise WorkbookError(f"{file}: no such file (run the demo from the project folder)")
     report = report_path or default_report_path(file, DEMO_OUTPUT)

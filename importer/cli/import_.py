@@ -14,7 +14,8 @@ from pathlib import Path
 
 import click
 
-from importer.errors import Interrupted
+from importer.errors import Interrupted, WorkbookError
+from importer.files import is_special, special_input_message
 from importer.publish.config import check_url, default_config_path, load_site, resolve_token
 from importer.publish.engine import Status
 from importer.publish.progress import Progress
@@ -65,6 +66,8 @@ def import_command(file: Path, url: str | None, site_name: str | None,
                    update_only: bool, report_path: Path | None, json_path: Path | None,
                    insecure_http: bool, force: bool) -> int:
     """Create or update the catalogue records of FILE (checked first, like `check`)."""
+    if is_special(file):  # reading a named pipe would wait forever
+        raise WorkbookError(special_input_message(file))
     if create_only and update_only:
         raise click.UsageError("--create-only and --update-only exclude each other")
     if bool(url) == bool(site_name):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from importer.errors import OutputError
+from importer.files import is_special, special_output_message
 from importer.read import ReadResult, SheetInfo
 from importer.read import Row as ReadRow
 from importer.report.jsonreport import report_to_json
@@ -74,6 +75,8 @@ def check_targets(outputs: Outputs) -> None:
                               "choose another name")
         if not target.parent.is_dir():
             raise OutputError(f"cannot write {target}: no such folder {target.parent}")
+        if is_special(target):
+            raise OutputError(special_output_message(target))
         if target.exists() and not outputs.force and not ours(target):
             raise OutputError(f"{target} exists and is not a bcdc-import report; "
                               "use --force to overwrite it, or choose another name")
