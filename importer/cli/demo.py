@@ -16,8 +16,9 @@ import click
 from importer.errors import SiteError, WorkbookError
 from importer.files import is_special, special_input_message
 from importer.publish.progress import Progress
-from importer.publish.results import default_report_path, journal_path, write_results_workbook
-from importer.publish.run import ImportOptions, connect, console_summary, run_import
+from importer.publish.results import default_report_path, journal_path
+from importer.publish.run import ImportOptions, console_summary
+from importer.publish.session import import_and_report
 from importer.report.outputs import Outputs, check_targets
 
 DEFAULT_SAMPLE = Path("samples") / "datasets.xlsx"
@@ -46,14 +47,10 @@ def demo_command(file: Path, report_path: Path | None) -> int:
     except DevCatalogueError as err:
         raise SiteError(f"the dev catalogue did not start: {err}") from None
     seed = up.site
-    conn = connect(seed.url, seed.sysadmin_token, timeout=60, workers=3, max_rate=None)
-    try:
-        report.parent.mkdir(parents=True, exist_ok=True)
-        result = run_import(file, conn, ImportOptions(journal_path=journal_path(report)),
-                            progress=Progress(sys.stderr))
-    finally:
-        conn.client.transport.close()
-    write_results_workbook(result, file, report)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    result = import_and_report(file, seed.url, seed.sysadmin_token,
+                               ImportOptions(journal_path=journal_path(report)),
+                               report=report, progress=Progress(sys.stderr))
     console_summary(result, sys.stdout)
     sys.stdout.write(f"Report: {report}\nSite: {seed.url}/dataset\n")
     return result.exit_code

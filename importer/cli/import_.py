@@ -19,13 +19,9 @@ from importer.files import is_special, special_input_message
 from importer.publish.config import check_url, default_config_path, load_site, resolve_token
 from importer.publish.engine import Status
 from importer.publish.progress import Progress
-from importer.publish.results import (
-    default_report_path,
-    journal_path,
-    write_results_json,
-    write_results_workbook,
-)
-from importer.publish.run import ImportOptions, ImportResult, connect, console_summary, run_import
+from importer.publish.results import default_report_path, journal_path
+from importer.publish.run import ImportOptions, ImportResult, console_summary
+from importer.publish.session import import_and_report
 from importer.report.outputs import Outputs, check_targets
 
 
@@ -81,14 +77,9 @@ def import_command(file: Path, url: str | None, site_name: str | None,
                             publish=publish, create_only=create_only,
                             update_only=update_only,
                             journal_path=None if dry_run else journal_path(report))
-    conn = connect(site_url, token, timeout, workers, max_rate)
-    try:
-        result = run_import(file, conn, options, progress=Progress(sys.stderr))
-    finally:
-        conn.client.transport.close()
-    write_results_workbook(result, file, report)
-    if json_path:
-        write_results_json(result, file, json_path, report)
+    result = import_and_report(file, site_url, token, options, report=report,
+                               json_path=json_path, timeout=timeout, max_rate=max_rate,
+                               progress=Progress(sys.stderr))
     _print_summary(result, report, json_path)
     if result.interrupted:
         left = sum(1 for o in result.outcomes if o.status is Status.NOT_DONE)
