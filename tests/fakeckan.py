@@ -1,7 +1,8 @@
 """One stand-in for a CKAN action API on 127.0.0.1, for tests that run the real CLI with
 ``--url`` (``Site``, ckanapi and requests all take part; no dev catalogue needed).
 
-:func:`serve` is the HTTP plumbing, for any ``respond(action, body, authorization)``.
+:func:`serve` is the HTTP plumbing, for any ``respond(action, body, authorization)``
+(:func:`serve_handler`, for any request handler).
 :func:`fake_ckan` answers ``/api/3/action/<name>`` from a table of canned results the way
 CKAN wraps them (``{"success": true, "result": ...}``); an action not in the table gets
 CKAN's 400 "Action name not known". A table entry is the result itself, a callable
@@ -75,7 +76,15 @@ def _handler(respond: Respond) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def serve(respond: Respond) -> Iterator[str]:
     """Serve ``respond`` on a free port of 127.0.0.1; yields the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(respond))
+    with serve_handler(_handler(respond)) as url:
+        yield url
+
+
+@contextmanager
+def serve_handler(handler: Callable[..., BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Run any request handler (e.g. a plain web server's) on a free port of 127.0.0.1;
+    yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -11,13 +11,14 @@ import shutil
 import stat
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.fakeckan import serve_handler
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "tok-nasty-0123456789"
@@ -40,16 +41,8 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A plain web server (Python's own file server): answers GET, 501 to POST, no CKAN."""
     folder = tmp_path_factory.mktemp("www")
     (folder / "index.html").write_text("<html>Welcome</html>")
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), lambda *a: _Quiet(*a, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve_handler(lambda *a: _Quiet(*a, directory=str(folder))) as url:
+        yield url
 
 
 @pytest.fixture()

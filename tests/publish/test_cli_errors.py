@@ -78,33 +78,22 @@ def test_token_is_not_an_option(workbook: Path) -> None:
     assert "No such option '--token'" in proc.stderr
 
 
+@pytest.mark.parametrize("command", [
+    ["import", "in.xlsx", "--url", "http://127.0.0.1:9"],
+    ["demo", "--file", "in.xlsx"],  # refused before the dev catalogue is started
+], ids=["import", "demo"])
 @pytest.mark.parametrize(("report", "message"), [
     ("in.xlsx", "would overwrite the input file"),
     ("notes.xlsx", "exists and is not a bcdc-import report"),
 ])
-def test_report_never_overwrites_the_users_files(workbook: Path, report: str,
-                                                 message: str) -> None:
+def test_report_never_overwrites_the_users_files(workbook: Path, command: list[str],
+                                                 report: str, message: str) -> None:
     (workbook / "notes.xlsx").write_bytes(b"my own notes")
     before = (workbook / "in.xlsx").read_bytes()
-    proc = run(["in.xlsx", "--url", "http://127.0.0.1:9", "--report", report], workbook)
-    assert proc.returncode == 2
-    assert message in proc.stderr
-    assert (workbook / "in.xlsx").read_bytes() == before
-    assert (workbook / "notes.xlsx").read_bytes() == b"my own notes"
-
-
-@pytest.mark.parametrize(("report", "message"), [
-    ("in.xlsx", "would overwrite the input file"),
-    ("notes.xlsx", "exists and is not a bcdc-import report"),
-])
-def test_demo_report_never_overwrites_the_users_files(workbook: Path, report: str,
-                                                      message: str) -> None:
-    """Refused before the dev catalogue is started or anything is sent."""
-    (workbook / "notes.xlsx").write_bytes(b"my own notes")
-    before = (workbook / "in.xlsx").read_bytes()
-    proc = subprocess.run([sys.executable, "-m", "importer", "demo", "--file", "in.xlsx",
-                           "--report", report], cwd=workbook, capture_output=True,
-                          text=True, timeout=60, stdin=subprocess.DEVNULL, check=False)
+    proc = subprocess.run([sys.executable, "-m", "importer", *command, "--report", report],
+                          cwd=workbook, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "CKAN_API_TOKEN": TOKEN},
+                          stdin=subprocess.DEVNULL, check=False)
     assert (proc.returncode, proc.stdout) == (2, "")
     assert proc.stderr.startswith("Error: ") and message in proc.stderr
     assert len(proc.stderr.splitlines()) == 1
