@@ -35,9 +35,10 @@ DATASET_TYPE = "bcdc_dataset"
 @click.option("--no-report", is_flag=True, help="Do not write the report workbook.")
 @click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the report as JSON (schema: docs/check-report.md).")
-@click.option("--url", help="Check against this CKAN site: its schema, organizations "
+@click.option("--url", metavar="URL",
+              help="Check against this CKAN site: its schema, organizations "
               f"and licences (token from ${TOKEN_ENV}).")
-@click.option("--type", "dataset_type", default=DATASET_TYPE, show_default=True,
+@click.option("--type", "dataset_type", default=DATASET_TYPE, show_default=True, metavar="TYPE",
               help="Dataset type whose schema is loaded from --url.")
 @click.option("--force", is_flag=True,
               help="Overwrite --report/--json files even if they are not bcdc-import reports.")

@@ -25,7 +25,7 @@ CONSOLE_NOTES = 20
 
 
 @click.command("export")
-@click.option("--url", required=True, help="The CKAN site, e.g. https://catalogue.data.gov.bc.ca")
+@click.option("--url", required=True, metavar="URL", help="The CKAN site, e.g. https://catalogue.data.gov.bc.ca")
 @click.option("--org", "orgs", multiple=True, metavar="ORG",
               help="Export this organization's records (name or id); repeatable.")
 @click.option("--query", metavar="Q", help="Export the records a search (Solr q) matches.")
@@ -34,7 +34,7 @@ CONSOLE_NOTES = 20
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="The workbook to write (.xlsx).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-@click.option("--type", "dataset_type", default=DEFAULT_TYPE, show_default=True,
+@click.option("--type", "dataset_type", default=DEFAULT_TYPE, show_default=True, metavar="TYPE",
               help="The dataset type whose schema the workbook follows.")
 def export_command(
     url: str, orgs: tuple[str, ...], query: str | None, names_file: Path | None,

@@ -31,8 +31,8 @@ def _prompt() -> str:
 
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--url", help="The CKAN site, e.g. https://catalogue.data.gov.bc.ca")
-@click.option("--site", "site_name", help="A named site from the config file.")
+@click.option("--url", metavar="URL", help="The CKAN site, e.g. https://catalogue.data.gov.bc.ca")
+@click.option("--site", "site_name", metavar="NAME", help="A named site from the config file.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Config file of named sites (default ~/.config/bcdc-importer/sites.toml).")
 @click.option("--dry-run", is_flag=True, help="Plan and report; send no write.")
