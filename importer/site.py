@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +24,13 @@ from importer.errors import AuthError, SiteError
 
 USER_AGENT = f"bcdc-importer/{__version__}"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+#: where every command takes the API token from (never from an option: argv is visible)
+TOKEN_ENV = "CKAN_API_TOKEN"
+
+
+def env_token(environ: Mapping[str, str]) -> str | None:
+    """The token in ``environ`` (``CKAN_API_TOKEN``), or ``None`` when unset or empty."""
+    return environ.get(TOKEN_ENV) or None
 
 
 class ActionFailed(SiteError):

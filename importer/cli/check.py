@@ -22,9 +22,8 @@ from importer.report.console import render_console_summary
 from importer.report.outputs import Outputs, check_targets, default_report_path
 from importer.report.outputs import write_check_outputs as write_outputs
 from importer.schema import Layout, build_layout, load_bundled, load_from_site
-from importer.site import Site
+from importer.site import TOKEN_ENV, Site, env_token
 
-TOKEN_ENV = "CKAN_API_TOKEN"
 DATASET_TYPE = "bcdc_dataset"
 
 
@@ -55,7 +54,7 @@ def check_command(file: Path, report: Path | None, no_report: bool, json_path: P
     outputs = Outputs(file, target, json_path, force)
     check_targets(outputs)  # refuse a bad output path before the (long) check
     resolver = None
-    token = os.environ.get(TOKEN_ENV) or None
+    token = env_token(os.environ)
     if url:
         site = Site(url, token)
         layout = build_layout(load_from_site(site, dataset_type, url))

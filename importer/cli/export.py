@@ -15,10 +15,9 @@ from importer.export.run import ExportResult, check_output, export_records
 from importer.map.resolve import SiteResolver
 from importer.schema import load_bundled, load_from_site
 from importer.schema.model import Schema
-from importer.site import Site
+from importer.site import TOKEN_ENV, Site, env_token
 from importer.template.lists import ChoiceLists
 
-TOKEN_ENV = "CKAN_API_TOKEN"
 DEFAULT_TYPE = "bcdc_dataset"
 #: notes listed on the console; the rest are only in the export-notes sheet.
 CONSOLE_NOTES = 20
@@ -53,7 +52,7 @@ def export_command(
     selection = Selection(
         orgs=orgs, query=query, names=read_names(names_file) if names_file else ()
     )
-    site = Site(url, os.environ.get(TOKEN_ENV) or None)
+    site = Site(url, env_token(os.environ))
     lists = ChoiceLists.from_site(site)  # first: an unreachable site stops here
     schema = _schema(site, dataset_type, url)
     progress = _progress(sys.stderr) if sys.stderr.isatty() else None
