@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: test lint typecheck pytest system-deps demo bench clean
+.PHONY: test lint typecheck pytest system-deps demo bench cli-docs clean
 
 test: lint typecheck pytest
 
@@ -32,6 +32,10 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# docs/cli.md from every command's --help (tests/test_cli_docs.py fails when it is stale).
+cli-docs: $(STAMP)
+	$(BIN)/python scripts/cli_docs.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

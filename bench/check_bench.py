@@ -19,19 +19,17 @@ measured with ``/usr/bin/time -v python -m importer check big.xlsx``.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
+from bench.measure import machine, timed
 from bench.workbook import build
 from importer.check import run_check
 from importer.report.outputs import Outputs, write_check_outputs
@@ -60,23 +58,6 @@ def full_check(path: Path, out: Path, phases: dict[str, list[float]]) -> bool:
     phases["run_check"].append(middle - start)
     phases["report"].append(end - middle)
     return summary.valid
-
-
-def timed(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-        match = re.search(r"^model name\s*:\s*(.+)$", text, re.MULTILINE)
-        cpu = match.group(1).strip() if match else cpu
-    except OSError:
-        pass
-    return f"{cpu}; nproc={os.cpu_count()}; Python {platform.python_version()}"
 
 
 def peak_memory(path: Path, out: Path) -> tuple[int, float, int]:
@@ -114,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         phases: dict[str, list[float]] = {"run_check": [], "report": []}
         valid = True
         for _ in range(args.repeat):
-            raw.append(timed(lambda: read_raw(path)))
+            raw.append(timed(lambda: read_raw(path))[0])
             start = time.perf_counter()
             valid = full_check(path, work / "report.xlsx", phases)
             full.append(time.perf_counter() - start)

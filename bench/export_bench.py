@@ -24,12 +24,11 @@ import platform
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
+from bench.measure import machine, timed
 from importer.check import run_check
 from importer.errors import ImporterError
 from importer.export.fetch import Selection, fetch
@@ -42,7 +41,6 @@ from importer.site import NotFound, Site
 from importer.template.lists import ChoiceLists
 
 BENCH_ORG = "bench-export"
-T = TypeVar("T")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,25 +66,25 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = Path(tempfile.mkdtemp(prefix="export-bench-"))
     packages: list[dict[str, Any]] = []
     for i in range(args.repeat):
-        seconds, fetched = _timed(lambda: fetch(site, selection, "bcdc_dataset"))
+        seconds, fetched = timed(lambda: fetch(site, selection, "bcdc_dataset"))
         times["fetch"].append(seconds)
         packages = fetched.packages
         out = out_dir / f"export-{i}.xlsx"
-        times["export"].append(_timed(
+        times["export"].append(timed(
             lambda out=out: export_records(site, selection, out, schema, lists, force=True))[0])
         layout = build_layout(schema, counts=required_counts(packages, schema), include_ids=True)
-        seconds, rows = _timed(
+        seconds, rows = timed(
             lambda layout=layout, packages=packages: map_rows(
                 packages, layout, lookups_for(lists, packages)))
         times["map"].append(seconds)
-        times["write"].append(_timed(lambda layout=layout, rows=rows: build_export_workbook(
+        times["write"].append(timed(lambda layout=layout, rows=rows: build_export_workbook(
             layout, lists, rows.datasets, rows.resources, rows.notes).save(
                 out_dir / "write-only.xlsx"))[0])
-        times["check"].append(_timed(lambda layout=layout: run_check(
+        times["check"].append(timed(lambda layout=layout: run_check(
             out_dir / "write-only.xlsx", layout, resolver=OfflineResolver()))[0])
         by_name = Selection(names=tuple(p["name"] for p in packages))
-        times["names_fetch"].append(_timed(lambda s=by_name: fetch(site, s, "bcdc_dataset"))[0])
-        times["names_export"].append(_timed(lambda s=by_name, out=out: export_records(
+        times["names_fetch"].append(timed(lambda s=by_name: fetch(site, s, "bcdc_dataset"))[0])
+        times["names_export"].append(timed(lambda s=by_name, out=out: export_records(
             site, s, out, schema, lists, force=True))[0])
     resources = sum(len(p.get("resources") or []) for p in packages)
     _report(args, len(packages), resources, times)
@@ -102,12 +100,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--workers", type=int, default=4)
     return p
-
-
-def _timed(fn: Callable[[], T]) -> tuple[float, T]:
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
 
 
 def _ensure_records(site: Site, org: str, records: int, workers: int) -> str:
@@ -153,7 +145,7 @@ def _record(i: int, org_id: str) -> dict[str, Any]:
 def _report(args: argparse.Namespace, records: int, resources: int,
             times: dict[str, list[float]]) -> None:
     med = {k: statistics.median(v) for k, v in times.items()}
-    print(f"machine: {platform.node()} nproc={os.cpu_count()} cpu={_cpu()}")
+    print(f"machine: {platform.node()}; {machine()}")
     print(f"records={records} resources={resources} repeat={args.repeat} (medians, seconds)")
     print("--org (package_search, 1,000 a page):")
     print(f"  fetch only                         {med['fetch']:7.2f}")
@@ -166,16 +158,6 @@ def _report(args: argparse.Namespace, records: int, resources: int,
     print(f"  fetch only                         {med['names_fetch']:7.2f}")
     print(f"  export                             {med['names_export']:7.2f}"
           f"   = {med['names_export'] / med['names_fetch']:.1f}x fetch")
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from typing import Any
 
 import requests
 
+from bench.measure import machine
 from importer.devcat import manager
 from importer.publish.plan import create_body
 from importer.publish.run import ImportOptions, import_records
@@ -121,18 +121,6 @@ def count(url: str, token: str, prefix: str) -> int:
         "q": f"name:{prefix}*", "rows": 0, "include_private": True, "include_drafts": True},
         headers={"Authorization": token}, timeout=60)
     return int(r.json()["result"]["count"])
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,6 @@ openpyxl's write-only mode (``bench/workbook.py``) and cached in the temp direct
 from __future__ import annotations
 
 import argparse
-import platform
 import resource
 import statistics
 import tempfile
@@ -21,6 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.measure import machine
 from bench.workbook import build
 from importer.map.forward import map_rows
 from importer.map.resolve import OfflineResolver
@@ -75,16 +75,6 @@ def median_time(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=int, default=10_000)
@@ -103,8 +93,7 @@ def main(argv: list[str] | None = None) -> None:
     rows = args.datasets * (1 + args.resources_per)
     print(f"workbook: {args.datasets} datasets + {args.datasets * args.resources_per} "
           f"resources = {rows} rows, {path.stat().st_size / 1e6:.1f} MB")
-    print(f"machine: {cpu_model()}, nproc={len(__import__('os').sched_getaffinity(0))}, "
-          f"Python {platform.python_version()}; median of {args.repeat}")
+    print(f"machine: {machine()}; median of {args.repeat}")
 
     def core() -> int:
         read = read_workbook(path, layout)

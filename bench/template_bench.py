@@ -10,29 +10,17 @@ bare interpreter start-up measured in the same loop for comparison. Target: < 2 
 from __future__ import annotations
 
 import argparse
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
+from bench.measure import machine, timed
 
 
 def _time(cmd: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, capture_output=True)
-    return time.perf_counter() - start
+    return timed(lambda: subprocess.run(cmd, check=True, capture_output=True))[0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,19 +44,13 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.runs):
             for name, cmd in cases.items():  # interleaved: noise hits every case alike
                 times[name].append(_time(cmd))
-    print(f"machine: {_cpu_model()}, {_nproc()} CPUs, Python {platform.python_version()}")
+    print(f"machine: {machine()}")
     print(f"runs per case: {args.runs} (interleaved)")
     print(f"{'case':58} {'median':>8} {'min':>8} {'max':>8}")
     for name, values in times.items():
         print(f"{name:58} {statistics.median(values):8.3f} {min(values):8.3f} "
               f"{max(values):8.3f}")
     return 0
-
-
-def _nproc() -> int:
-    import os
-
-    return os.cpu_count() or 1
 
 
 if __name__ == "__main__":

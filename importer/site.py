@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +24,13 @@ from importer.errors import AuthError, SiteError
 
 USER_AGENT = f"bcdc-importer/{__version__}"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+#: where every command takes the API token from (never from an option: argv is visible)
+TOKEN_ENV = "CKAN_API_TOKEN"
+
+
+def env_token(environ: Mapping[str, str]) -> str | None:
+    """The token in ``environ`` (``CKAN_API_TOKEN``), or ``None`` when unset or empty."""
+    return environ.get(TOKEN_ENV) or None
 
 
 class ActionFailed(SiteError):
@@ -59,6 +67,10 @@ class Site:
 
     def __post_init__(self) -> None:
         self.url = self.url.rstrip("/")
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            # else requests' MissingSchema / InvalidSchema would be all the user sees
+            raise SiteError(f"{self.url!r} is not a site URL (expected https://host)")
         session = requests.Session()
         adapter = HTTPAdapter(pool_connections=self.pool_size, pool_maxsize=self.pool_size)
         session.mount("http://", adapter)

@@ -79,14 +79,7 @@ def ckan_site() -> Iterator[CkanSite]:
         pytest.fail(f"the dev catalogue did not start: {exc}", pytrace=False)
     seed = result.site
     try:
-        yield CkanSite(
-            url=seed.url,
-            sysadmin_token=seed.sysadmin_token,
-            admin_token=seed.admin_token,
-            editor_token=seed.editor_token,
-            parent_org=OrgRef(seed.parent_org.id, seed.parent_org.name, seed.parent_org.title),
-            child_org=OrgRef(seed.child_org.id, seed.child_org.name, seed.child_org.title),
-        )
+        yield seed  # a Seed is the CkanSite it seeded
     finally:
         if result.started:
             manager.down()

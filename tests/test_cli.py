@@ -5,7 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
+import importer.template.build
 from importer import __version__
+from importer.cli import DEBUG_ENV, main
 
 
 def test_version_through_module_entry_point() -> None:
@@ -24,3 +28,23 @@ def test_unknown_command_is_a_usage_error() -> None:
     assert out.returncode == 2
     assert "No such command 'frobnicate'" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def _broken(*_args: object, **_kwargs: object) -> None:
+    raise RuntimeError("boom")
+
+
+def test_an_unexpected_error_is_one_line_and_exit_2(monkeypatch, capsys, tmp_path) -> None:
+    """A bug met on some input still ends as one line, never a traceback."""
+    monkeypatch.delenv(DEBUG_ENV, raising=False)
+    monkeypatch.setattr(importer.template.build, "make_template", _broken)
+    with pytest.raises(SystemExit) as done:
+        main(["template", "-o", str(tmp_path / "t.xlsx")])
+    assert done.value.code == 2
+    out = capsys.readouterr()
+    assert (out.out, out.err) == ("", "Error: unexpected RuntimeError: boom (a bug: please "
+                                  "report it with the command; BCDC_IMPORT_DEBUG=1 shows "
+                                  "where it happened)\n")
+    monkeypatch.setenv(DEBUG_ENV, "1")
+    with pytest.raises(RuntimeError, match="boom"):
+        main(["template", "-o", str(tmp_path / "t.xlsx")])

@@ -7,12 +7,16 @@ its exit code here, in :func:`main`, and nowhere else.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
 from importer import __version__
 from importer.errors import ImporterError
+
+#: set to show the traceback of an unexpected error instead of one line
+DEBUG_ENV = "BCDC_IMPORT_DEBUG"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,9 +43,23 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
+    except click.MissingParameter as err:  # a usage mistake: show the usage too
+        err.show()
+        sys.exit(err.exit_code)
+    except click.BadParameter as err:
+        # A value that cannot be used (a folder given as a file, a number out of range):
+        # one line, like every other error. Usage mistakes below also show the usage.
+        click.echo(f"Error: {err.format_message()}", err=True)
+        sys.exit(err.exit_code)
     except click.ClickException as err:
         err.show()
         sys.exit(err.exit_code)
+    except Exception as err:  # a bug met on some input: still one line, never a traceback
+        if os.environ.get(DEBUG_ENV):
+            raise
+        click.echo(f"Error: unexpected {type(err).__name__}: {err} (a bug: please report it "
+                   f"with the command; {DEBUG_ENV}=1 shows where it happened)", err=True)
+        sys.exit(2)
     # Commands return their exit code (``ctx.exit(n)`` is returned as ``n`` too).
     sys.exit(code if isinstance(code, int) else 0)
 

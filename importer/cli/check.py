@@ -16,14 +16,14 @@ import click
 
 from importer.check import CheckResult, run_check
 from importer.errors import ImporterError, WorkbookError
+from importer.files import is_special, special_input_message
 from importer.map.resolve import SiteResolver
 from importer.report.console import render_console_summary
 from importer.report.outputs import Outputs, check_targets, default_report_path
 from importer.report.outputs import write_check_outputs as write_outputs
 from importer.schema import Layout, build_layout, load_bundled, load_from_site
-from importer.site import Site
+from importer.site import TOKEN_ENV, Site, env_token
 
-TOKEN_ENV = "CKAN_API_TOKEN"
 DATASET_TYPE = "bcdc_dataset"
 
 
@@ -34,9 +34,10 @@ DATASET_TYPE = "bcdc_dataset"
 @click.option("--no-report", is_flag=True, help="Do not write the report workbook.")
 @click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the report as JSON (schema: docs/check-report.md).")
-@click.option("--url", help="Check against this CKAN site: its schema, organizations "
+@click.option("--url", metavar="URL",
+              help="Check against this CKAN site: its schema, organizations "
               f"and licences (token from ${TOKEN_ENV}).")
-@click.option("--type", "dataset_type", default=DATASET_TYPE, show_default=True,
+@click.option("--type", "dataset_type", default=DATASET_TYPE, show_default=True, metavar="TYPE",
               help="Dataset type whose schema is loaded from --url.")
 @click.option("--force", is_flag=True,
               help="Overwrite --report/--json files even if they are not bcdc-import reports.")
@@ -47,11 +48,13 @@ def check_command(file: Path, report: Path | None, no_report: bool, json_path: P
     Nothing is sent to any site. Exit code 0: no errors (warnings allowed); 1: errors
     found (see the report); 2: the file cannot be used at all.
     """
+    if is_special(file):  # reading a named pipe would wait forever
+        raise WorkbookError(special_input_message(file))
     target = None if no_report else (report or default_report_path(file))
     outputs = Outputs(file, target, json_path, force)
     check_targets(outputs)  # refuse a bad output path before the (long) check
     resolver = None
-    token = os.environ.get(TOKEN_ENV) or None
+    token = env_token(os.environ)
     if url:
         site = Site(url, token)
         layout = build_layout(load_from_site(site, dataset_type, url))

@@ -14,9 +14,12 @@ from pathlib import Path
 import click
 
 from importer.errors import SiteError, WorkbookError
+from importer.files import is_special, special_input_message
 from importer.publish.progress import Progress
-from importer.publish.results import write_results_workbook
-from importer.publish.run import ImportOptions, connect, console_summary, run_import
+from importer.publish.results import default_report_path, journal_path
+from importer.publish.run import ImportOptions, console_summary
+from importer.publish.session import import_and_report
+from importer.report.outputs import Outputs, check_targets
 
 DEFAULT_SAMPLE = Path("samples") / "datasets.xlsx"
 DEMO_OUTPUT = Path("demo-output")
@@ -32,23 +35,22 @@ def demo_command(file: Path, report_path: Path | None) -> int:
     from importer.devcat import manager
     from importer.devcat.errors import DevCatalogueError
 
+    if is_special(file):  # reading a named pipe would wait forever
+        raise WorkbookError(special_input_message(file))
     if not file.is_file():
         raise WorkbookError(f"{file}: no such file (run the demo from the project folder)")
+    report = report_path or default_report_path(file, DEMO_OUTPUT)
+    if report_path is not None:  # never write over the input or a file that is not ours
+        check_targets(Outputs(file, report, None))
     try:
         up = manager.up(out=sys.stderr)
     except DevCatalogueError as err:
         raise SiteError(f"the dev catalogue did not start: {err}") from None
     seed = up.site
-    conn = connect(seed.url, seed.sysadmin_token, timeout=60, workers=3, max_rate=None)
-    try:
-        report = report_path or DEMO_OUTPUT / f"{file.stem}-import-report.xlsx"
-        report.parent.mkdir(parents=True, exist_ok=True)
-        journal = report.with_name(f"{report.stem}.journal.jsonl")
-        result = run_import(file, conn, ImportOptions(journal_path=journal),
-                            progress=Progress(sys.stderr))
-    finally:
-        conn.client.transport.close()
-    write_results_workbook(result, file, report)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    result = import_and_report(file, seed.url, seed.sysadmin_token,
+                               ImportOptions(journal_path=journal_path(report)),
+                               report=report, progress=Progress(sys.stderr))
     console_summary(result, sys.stdout)
     sys.stdout.write(f"Report: {report}\nSite: {seed.url}/dataset\n")
     return result.exit_code

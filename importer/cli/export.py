@@ -15,17 +15,16 @@ from importer.export.run import ExportResult, check_output, export_records
 from importer.map.resolve import SiteResolver
 from importer.schema import load_bundled, load_from_site
 from importer.schema.model import Schema
-from importer.site import Site
+from importer.site import TOKEN_ENV, Site, env_token
 from importer.template.lists import ChoiceLists
 
-TOKEN_ENV = "CKAN_API_TOKEN"
 DEFAULT_TYPE = "bcdc_dataset"
 #: notes listed on the console; the rest are only in the export-notes sheet.
 CONSOLE_NOTES = 20
 
 
 @click.command("export")
-@click.option("--url", required=True, help="The CKAN site, e.g. https://catalogue.data.gov.bc.ca")
+@click.option("--url", required=True, metavar="URL", help="The CKAN site, e.g. https://catalogue.data.gov.bc.ca")
 @click.option("--org", "orgs", multiple=True, metavar="ORG",
               help="Export this organization's records (name or id); repeatable.")
 @click.option("--query", metavar="Q", help="Export the records a search (Solr q) matches.")
@@ -34,7 +33,7 @@ CONSOLE_NOTES = 20
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="The workbook to write (.xlsx).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-@click.option("--type", "dataset_type", default=DEFAULT_TYPE, show_default=True,
+@click.option("--type", "dataset_type", default=DEFAULT_TYPE, show_default=True, metavar="TYPE",
               help="The dataset type whose schema the workbook follows.")
 def export_command(
     url: str, orgs: tuple[str, ...], query: str | None, names_file: Path | None,
@@ -53,7 +52,7 @@ def export_command(
     selection = Selection(
         orgs=orgs, query=query, names=read_names(names_file) if names_file else ()
     )
-    site = Site(url, os.environ.get(TOKEN_ENV) or None)
+    site = Site(url, env_token(os.environ))
     lists = ChoiceLists.from_site(site)  # first: an unreachable site stops here
     schema = _schema(site, dataset_type, url)
     progress = _progress(sys.stderr) if sys.stderr.isatty() else None

@@ -14,21 +14,15 @@ from pathlib import Path
 
 import click
 
-from importer.errors import Interrupted
+from importer.errors import Interrupted, WorkbookError
+from importer.files import is_special, special_input_message
 from importer.publish.config import check_url, default_config_path, load_site, resolve_token
+from importer.publish.engine import Status
 from importer.publish.progress import Progress
-from importer.publish.results import write_results_json, write_results_workbook
-from importer.publish.run import ImportOptions, ImportResult, connect, console_summary, run_import
+from importer.publish.results import default_report_path, journal_path
+from importer.publish.run import ImportOptions, ImportResult, console_summary
+from importer.publish.session import import_and_report
 from importer.report.outputs import Outputs, check_targets
-
-
-def default_report(file: Path) -> Path:
-    return file.with_name(f"{file.stem}-import-report.xlsx")
-
-
-def journal_for(report: Path) -> Path:
-    """The journal lives next to the report: ``<report stem>.journal.jsonl``."""
-    return report.with_name(f"{report.stem}.journal.jsonl")
 
 
 def _prompt() -> str:
@@ -37,8 +31,8 @@ def _prompt() -> str:
 
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--url", help="The CKAN site, e.g. https://catalogue.data.gov.bc.ca")
-@click.option("--site", "site_name", help="A named site from the config file.")
+@click.option("--url", metavar="URL", help="The CKAN site, e.g. https://catalogue.data.gov.bc.ca")
+@click.option("--site", "site_name", metavar="NAME", help="A named site from the config file.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Config file of named sites (default ~/.config/bcdc-importer/sites.toml).")
 @click.option("--dry-run", is_flag=True, help="Plan and report; send no write.")
@@ -68,6 +62,8 @@ def import_command(file: Path, url: str | None, site_name: str | None,
                    update_only: bool, report_path: Path | None, json_path: Path | None,
                    insecure_http: bool, force: bool) -> int:
     """Create or update the catalogue records of FILE (checked first, like `check`)."""
+    if is_special(file):  # reading a named pipe would wait forever
+        raise WorkbookError(special_input_message(file))
     if create_only and update_only:
         raise click.UsageError("--create-only and --update-only exclude each other")
     if bool(url) == bool(site_name):
@@ -75,23 +71,18 @@ def import_command(file: Path, url: str | None, site_name: str | None,
     site_cfg = load_site(config_path or default_config_path(), site_name) if site_name else None
     site_url = check_url(site_cfg.url if site_cfg else str(url), insecure_http)
     token = resolve_token(os.environ, site_cfg, _prompt if sys.stdin.isatty() else None)
-    report = report_path or default_report(file)
+    report = report_path or default_report_path(file)
     check_targets(Outputs(file, report, json_path, force))  # before anything is sent
     options = ImportOptions(dry_run=dry_run, skip_invalid=skip_invalid, workers=workers,
                             publish=publish, create_only=create_only,
                             update_only=update_only,
-                            journal_path=None if dry_run else journal_for(report))
-    conn = connect(site_url, token, timeout, workers, max_rate)
-    try:
-        result = run_import(file, conn, options, progress=Progress(sys.stderr))
-    finally:
-        conn.client.transport.close()
-    write_results_workbook(result, file, report)
-    if json_path:
-        write_results_json(result, file, json_path, report)
+                            journal_path=None if dry_run else journal_path(report))
+    result = import_and_report(file, site_url, token, options, report=report,
+                               json_path=json_path, timeout=timeout, max_rate=max_rate,
+                               progress=Progress(sys.stderr))
     _print_summary(result, report, json_path)
     if result.interrupted:
-        left = sum(1 for o in result.outcomes if o.status.value == "not done")
+        left = sum(1 for o in result.outcomes if o.status is Status.NOT_DONE)
         raise Interrupted(f"stopped by Ctrl-C with {left} row(s) not done; the report is "
                           f"{report}. Run the same command again to finish: rows already "
                           "done are confirmed on the site, not sent again.")
@@ -107,7 +98,7 @@ def _print_plan(result: ImportResult) -> None:
     """The dry run's field-level diff: every field each update would change."""
     out = sys.stdout
     for o in result.outcomes:
-        if o.status.value != "would update":
+        if o.status is not Status.WOULD_UPDATE:
             continue
         out.write(f"{o.record.sheet} row {o.record.row} ({o.name}): would update\n")
         for c in o.changes:
@@ -119,7 +110,7 @@ def _print_summary(result: ImportResult, report: Path, json_path: Path | None) -
     if result.dry_run:
         _print_plan(result)
     console_summary(result, out)
-    failed = [o for o in result.outcomes if o.status.value in ("failed", "invalid")]
+    failed = [o for o in result.outcomes if o.status in (Status.FAILED, Status.INVALID)]
     for o in failed[:10]:
         first = o.problems[0] if o.problems else None
         where = f"{first.sheet}!{first.cell}" if first and first.cell else \

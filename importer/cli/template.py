@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-TOKEN_ENV = "CKAN_API_TOKEN"
+from importer.site import TOKEN_ENV, Site, env_token
 
 
 def _url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -47,9 +47,7 @@ def template_command(
 
     site = None
     if url is not None:
-        from importer.site import Site
-
-        site = Site(url, token=os.environ.get(TOKEN_ENV) or None, timeout=30.0)
+        site = Site(url, token=env_token(os.environ), timeout=30.0)
     counts = counts_from_options(contacts=contacts, more_info=more_info, dates=dates)
     result = make_template(
         output, site=site, site_label=url or "", dataset_type=dataset_type, counts=counts,

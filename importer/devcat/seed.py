@@ -16,6 +16,7 @@ from typing import Any
 from importer.devcat import ckanenv, procs
 from importer.devcat.errors import DevCatalogueError
 from importer.devcat.layout import Layout, write_private
+from importer.devcat.testsite import CkanSite, OrgRef
 
 SYSADMIN = "devcat_sysadmin"
 ADMIN = "devcat_admin"
@@ -27,22 +28,9 @@ AGENCY_ORG = ("devcat-agency", "Dev Catalogue Agency")
 
 
 @dataclass(frozen=True)
-class Org:
-    id: str
-    name: str
-    title: str
-
-
-@dataclass(frozen=True)
-class Seed:
-    """Tokens and organizations of the seeded site (stored 0600; never printed)."""
-
-    url: str
-    sysadmin_token: str
-    admin_token: str
-    editor_token: str
-    parent_org: Org
-    child_org: Org
+class Seed(CkanSite):
+    """Tokens and organizations of the seeded site (stored 0600; never printed): the site
+    the ``ckan_site`` fixture yields, plus how it is kept between runs."""
 
     def save(self, path: Path) -> None:
         write_private(path, json.dumps(asdict(self), indent=2))
@@ -51,8 +39,8 @@ class Seed:
     def load(cls, path: Path) -> Seed | None:
         try:
             raw = json.loads(path.read_text())
-            raw["parent_org"] = Org(**raw["parent_org"])
-            raw["child_org"] = Org(**raw["child_org"])
+            raw["parent_org"] = OrgRef(**raw["parent_org"])
+            raw["child_org"] = OrgRef(**raw["child_org"])
             return cls(**raw)
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -91,9 +79,9 @@ def _make_user(url: str, sys_token: str, name: str) -> str:
     return str(_action(url, sys_token, "api_token_create", user=name, name="devcat")["token"])
 
 
-def _make_org(url: str, sys_token: str, name: str, title: str, **extra: Any) -> Org:
+def _make_org(url: str, sys_token: str, name: str, title: str, **extra: Any) -> OrgRef:
     result = _action(url, sys_token, "organization_create", name=name, title=title, **extra)
-    return Org(id=result["id"], name=result["name"], title=result["title"])
+    return OrgRef(id=result["id"], name=result["name"], title=result["title"])
 
 
 def seed(layout: Layout, url: str) -> Seed:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from importer.errors import ImporterError
+from importer.files import is_special, special_input_message
 from importer.site import ActionFailed, NotAuthorized, NotFound
 
 PAGE_SIZE = 1000
@@ -60,10 +61,16 @@ class Fetched:
 
 def read_names(path: Path) -> tuple[str, ...]:
     """Names from a file, one a line; blank lines and ``#`` comments are skipped."""
+    if is_special(path):
+        raise SelectionError(f"cannot read the names file: {special_input_message(path)}")
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise SelectionError(f"cannot read the names file {path}: {err}") from None
+    except UnicodeDecodeError:
+        raise SelectionError(f"cannot read the names file {path}: it is not UTF-8 text "
+                             "(one name or id a line)") from None
+    except OSError as err:
+        raise SelectionError(
+            f"cannot read the names file {path}: {err.strerror or err}") from None
     names = [line.strip() for line in text.splitlines()]
     return tuple(dict.fromkeys(n for n in names if n and not n.startswith("#")))
 

@@ -16,6 +16,7 @@ from importer.export.fetch import ActionCaller, Progress, Selection, fetch
 from importer.export.notes import Note, missing_notes, notes_for_row, other_type_notes
 from importer.export.settle import Sheets, Source, settle
 from importer.export.write import build_export_workbook
+from importer.files import is_special, special_output_message
 from importer.map.resolve import OfflineResolver, Resolver
 from importer.map.reverse import Lookups, Row, required_counts, reverse_package, reverse_resource
 from importer.problems import Problem
@@ -40,10 +41,12 @@ class ExportResult:
 
 def check_output(path: Path, force: bool) -> None:
     """Refuse early (before any request) to replace a file without ``force``."""
-    if path.exists() and not force:
-        raise OutputError(f"{path} already exists (use --force to replace it)")
+    if is_special(path):
+        raise OutputError(special_output_message(path))
     if path.is_dir():
         raise OutputError(f"{path} is a directory")
+    if path.exists() and not force:
+        raise OutputError(f"{path} already exists (use --force to replace it)")
     if not path.parent.exists():
         raise OutputError(f"cannot write {path}: the folder {path.parent} does not exist")
 

@@ -26,9 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from importer.errors import AuthError, SiteError
-
-TOKEN_ENV = "CKAN_API_TOKEN"
-LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+from importer.site import LOCAL_HOSTS, TOKEN_ENV
 
 
 def default_config_path() -> Path:

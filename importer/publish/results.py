@@ -26,6 +26,18 @@ RowKey = tuple[str, int]
 JSON_KIND = "import-results"
 
 
+def default_report_path(source: Path, folder: Path | None = None) -> Path:
+    """``datasets.xlsx`` -> ``datasets-import-report.xlsx``, beside the input (or in
+    ``folder``). Named once, for ``import`` and ``demo``."""
+    return (folder or source.parent) / f"{source.stem}-import-report.xlsx"
+
+
+def journal_path(report: Path) -> Path:
+    """The journal lives next to the report: ``<report stem>.journal.jsonl``, so a rerun
+    with the same report finds it and resumes."""
+    return report.with_name(f"{report.stem}.journal.jsonl")
+
+
 def _row_values(result: ImportResult) -> tuple[dict[RowKey, str], dict[RowKey, Any],
                                                  dict[RowKey, Any], dict[RowKey, Any]]:
     status: dict[RowKey, str] = {}

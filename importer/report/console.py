@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import TextIO
 
-from importer.problems import Problem, Severity
-from importer.report.summary import Summary, summarise
+from importer.problems import Severity
+from importer.report.summary import CheckedRows, Summary, summarise_checked
 
 CONSOLE_TOP = 5
 
 
-class CheckOutcome(Protocol):
-    """What the console needs from a check result (``importer.check.CheckResult``)."""
-
-    @property
-    def problems(self) -> Sequence[Problem]: ...
-
-    @property
-    def rows_checked(self) -> int: ...
-
-    @property
-    def rows_with_errors(self) -> int: ...
-
-
 def render_console_summary(
-    result: CheckOutcome,
+    result: CheckedRows,
     stream: TextIO,
     *,
     report: Path | None = None,
@@ -36,7 +22,7 @@ def render_console_summary(
 ) -> None:
     """Write a few lines: rows checked, rows with errors, the commonest problems, and
     where the report is. Plain text, no colour: it is read in logs and CI too."""
-    s = summary or summarise(result.problems, result.rows_checked, result.rows_with_errors)
+    s = summary or summarise_checked(result)
     rows = "row" if s.rows_checked == 1 else "rows"
     stream.write(f"Checked {s.rows_checked} {rows}: ")
     if s.valid:

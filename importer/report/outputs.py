@@ -16,27 +16,18 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from importer.errors import OutputError
-from importer.problems import Problem
+from importer.files import is_special, special_output_message
 from importer.read import ReadResult, SheetInfo
 from importer.read import Row as ReadRow
 from importer.report.jsonreport import report_to_json
 from importer.report.source import Row, SourceSheet
-from importer.report.summary import Summary, summarise
+from importer.report.summary import CheckedRows, Summary, summarise_checked
 from importer.report.workbook import REPORT_CREATOR, write_report_workbook
 from importer.schema.columns import Scope
 
 
-class CheckOutcome(Protocol):
+class CheckOutcome(CheckedRows, Protocol):
     """The parts of ``importer.check.CheckResult`` a report needs."""
-
-    @property
-    def problems(self) -> Sequence[Problem]: ...
-
-    @property
-    def rows_checked(self) -> int: ...
-
-    @property
-    def rows_with_errors(self) -> int: ...
 
     @property
     def read(self) -> ReadResult | None: ...
@@ -84,6 +75,8 @@ def check_targets(outputs: Outputs) -> None:
                               "choose another name")
         if not target.parent.is_dir():
             raise OutputError(f"cannot write {target}: no such folder {target.parent}")
+        if is_special(target):
+            raise OutputError(special_output_message(target))
         if target.exists() and not outputs.force and not ours(target):
             raise OutputError(f"{target} exists and is not a bcdc-import report; "
                               "use --force to overwrite it, or choose another name")
@@ -115,7 +108,7 @@ def write_check_outputs(result: CheckOutcome, outputs: Outputs, *, created: str,
     ``facts`` are extra summary lines (schema, site).
     """
     check_targets(outputs)
-    summary = summarise(result.problems, result.rows_checked, result.rows_with_errors)
+    summary = summarise_checked(result)
     read = result.read
     if outputs.report is not None:
         write_report_workbook(

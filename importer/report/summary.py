@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from importer.problems import Problem, Severity, sort_key
 
@@ -48,6 +49,21 @@ class Summary:
     def valid(self) -> bool:
         """No errors (warnings are allowed)."""
         return self.errors == 0
+
+
+class CheckedRows(Protocol):
+    """What a summary is computed from: a check result (``importer.check.CheckResult``),
+    or anything else holding the problems and the row counts. Declared once, here, for the
+    console summary and the written reports alike."""
+
+    @property
+    def problems(self) -> Sequence[Problem]: ...
+
+    @property
+    def rows_checked(self) -> int: ...
+
+    @property
+    def rows_with_errors(self) -> int: ...
 
 
 def row_key(problem: Problem) -> RowKey | None:
@@ -124,3 +140,8 @@ def summarise(
         by_column=dict(sorted(by_column.items(), key=lambda kv: (-kv[1], kv[0]))),
         top=tuple(common[:top]),
     )
+
+
+def summarise_checked(result: CheckedRows) -> Summary:
+    """:func:`summarise` of a check result, with the counts it already holds."""
+    return summarise(result.problems, result.rows_checked, result.rows_with_errors)

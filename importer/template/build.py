@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from importer.errors import OutputError, SchemaError, SiteError
+from importer.files import is_special, special_output_message
 from importer.schema import Layout, Schema, build_layout, load_bundled, load_from_site
 from importer.template.lists import ActionCaller, ChoiceLists
 from importer.template.workbook import build_workbook, save
@@ -44,6 +45,8 @@ def make_template(
     the meta sheet); otherwise the bundled BC schema and licence list are used."""
     output = Path(output)
     # Fail on the output before any network call.
+    if is_special(output):
+        raise OutputError(special_output_message(output))
     if output.exists() and not force:
         raise OutputError(f"{output} already exists (use --force to replace it)")
     if not output.parent.is_dir():

@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from importer import __version__
 from importer.errors import OutputError
+from importer.files import is_special, special_output_message
 from importer.schema.columns import DATASETS_SHEET, RESOURCES_SHEET, Column, Layout, Scope
 from importer.schema.model import FieldKind
 from importer.template.describe import (
@@ -163,6 +164,8 @@ def save(wb: Workbook, path: Path, force: bool = False) -> None:
     """Write ``wb`` to ``path`` atomically (a temporary file in the same directory, then a
     rename), refusing to replace an existing file unless ``force``."""
     path = Path(path)
+    if is_special(path):
+        raise OutputError(special_output_message(path))
     if path.exists() and not force:
         raise OutputError(f"{path} already exists (use --force to replace it)")
     if path.is_dir():

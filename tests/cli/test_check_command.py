@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from importer.schema import data_path
 from tests.cli.clirun import run_cli
+from tests.fakeckan import fake_ckan
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID = ROOT / "samples" / "datasets.xlsx"
@@ -109,18 +112,37 @@ ORGS = [{"id": f"00000000-0000-0000-0000-00000000000{i}", "name": name, "title":
                                            ("devcat-branch", "Dev Catalogue Branch"),
                                            ("devcat-agency", "Dev Catalogue Agency")])]
 TOKEN = "secret-token-1234567890"
+SCHEMA = json.loads(data_path("bcdc_dataset.expanded.json").read_text())
+LICENCES = json.loads(data_path("bcdc_licenses.json").read_text())
+
+
+def check_site(orgs: list[dict[str, str]], token: str) -> dict[str, Any]:
+    """The read-only actions ``check --url`` calls, from the bundled schema and licences;
+    ``organization_list_for_user`` lists ``orgs`` only for ``token`` (anonymous callers may
+    create datasets nowhere, as on a real site)."""
+
+    def organization_show(body: dict[str, Any], _authorization: str | None) -> Any:
+        found = [o for o in orgs if body.get("id") in (o["id"], o["name"])]
+        return found[0] if found else (
+            "error", 404, {"__type": "Not Found Error", "message": "Not found"})
+
+    return {
+        "scheming_dataset_schema_show": SCHEMA,
+        "license_list": LICENCES,
+        "organization_list_for_user": lambda _body, authorization: (
+            orgs if authorization == token else []),
+        "organization_show": organization_show,
+    }
 
 
 def test_url_checks_against_the_site_and_never_shows_the_token(valid: Path) -> None:
-    from tests.cli.fakeckan import fake_ckan
-
     data = valid.with_name("out.json")
-    with fake_ckan(ORGS, TOKEN) as (url, seen):
+    with fake_ckan(check_site(ORGS, TOKEN)) as (url, calls):
         out = run_cli("check", valid, "--url", url, "--json", data,
                       env={"CKAN_API_TOKEN": TOKEN})
     assert (out.returncode, out.stderr) == (0, "")
     assert {"scheming_dataset_schema_show", "license_list",
-            "organization_list_for_user"} <= set(seen)
+            "organization_list_for_user"} <= {action for action, _, _ in calls}
     report = valid.with_name("datasets-report.xlsx")
     summary = load_workbook(report)["summary"]
     assert [summary["A5"].value, summary["B5"].value] == ["Checked against", url]
@@ -130,10 +152,8 @@ def test_url_checks_against_the_site_and_never_shows_the_token(valid: Path) -> N
 
 
 def test_url_without_a_token_says_why_every_organization_is_refused(valid: Path) -> None:
-    from tests.cli.fakeckan import fake_ckan
-
     data = valid.with_name("out.json")
-    with fake_ckan(ORGS[:2], TOKEN) as (url, _):
+    with fake_ckan(check_site(ORGS[:2], TOKEN)) as (url, _):
         out = run_cli("check", valid, "--url", url, "--no-report", "--json", data)
     assert out.returncode == 1
     assert out.stderr == (

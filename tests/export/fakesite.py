@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import http.server
 import json
 import re
-import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import importer.schema
+from importer.schema import data_path
 from importer.site import NotAuthorized, NotFound
+from tests import fakeckan
+from tests.fakeckan import Reply, ckan_error, json_reply
 
 DATA = Path(__file__).parent / "data"
+SCHEMA = json.loads(data_path("bcdc_dataset.expanded.json").read_text())
 
 
 def sample_package() -> dict[str, Any]:
@@ -118,45 +119,17 @@ def serve(site: FakeSite) -> Iterator[str]:
     URL. Lets CLI tests run the real command (``Site``, ckanapi, requests) without CKAN."""
     errors = {NotFound: (404, "Not Found Error"), NotAuthorized: (403, "Authorization Error")}
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            action = self.path.rstrip("/").rsplit("/", 1)[-1]
-            length = int(self.headers.get("Content-Length") or 0)
-            body = json.loads(self.rfile.read(length) or b"{}")
-            if action == "scheming_dataset_schema_show":
-                site.calls.append((action, body))
-                answer = {"success": True, "result": json.loads(
-                    (Path(importer.schema.__file__).parent / "data"
-                     / "bcdc_dataset.expanded.json").read_text())}
-                return self._send(200, answer)
-            try:
-                answer = {"success": True, "result": site.call(action, **body)}
-                status = 200
-            except (NotFound, NotAuthorized) as err:
-                status, kind = errors[type(err)]
-                answer = {"success": False, "error": {"__type": kind, "message": str(err)}}
-            except AssertionError as err:
-                status, answer = 400, {"success": False, "error": {"message": str(err)}}
-            self._send(status, answer)
+    def respond(action: str, body: dict[str, Any], _authorization: str | None) -> Reply:
+        if action == "scheming_dataset_schema_show":
+            site.calls.append((action, body))
+            return json_reply(200, {"success": True, "result": SCHEMA})
+        try:
+            return json_reply(200, {"success": True, "result": site.call(action, **body)})
+        except (NotFound, NotAuthorized) as err:
+            status, kind = errors[type(err)]
+            return ckan_error(status, {"__type": kind, "message": str(err)})
+        except AssertionError as err:
+            return ckan_error(400, {"message": str(err)})
 
-        do_GET = do_POST
-
-        def _send(self, status: int, answer: dict[str, Any]) -> None:
-            data = json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: Any) -> None:
-            """Quiet."""
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with fakeckan.serve(respond) as url:
+        yield url

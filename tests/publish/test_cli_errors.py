@@ -3,19 +3,16 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.fakeckan import fake_ckan
 from tests.publish.factory import package_body, write_workbook
 
 TOKEN = "tok-0123456789-secret"
@@ -24,40 +21,9 @@ TOKEN = "tok-0123456789-secret"
 @contextmanager
 def odd_site(kind: str) -> Iterator[str]:
     """``html``: a web page for every URL; ``plain-ckan``: CKAN without ckanext-scheming."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-        def _answer(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            self.rfile.read(length)
-            if kind == "html":
-                status, body, ctype = 200, b"<html>Welcome</html>", "text/html"
-            elif self.path.endswith("/status_show"):
-                status, ctype = 200, "application/json"
-                body = json.dumps({"success": True, "result": {"ckan_version": "2.9.5"}}).encode()
-            else:
-                status, ctype = 400, "application/json"
-                body = json.dumps({"success": False, "error": {
-                    "__type": "Bad request", "message": "Bad request - Action name not known: "
-                    + self.path.rsplit("/", 1)[-1]}}).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = do_POST = _answer
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    actions = {"status_show": {"ckan_version": "2.9.5"}}
+    with fake_ckan(actions, "web-page" if kind == "html" else "ckan") as (url, _):
+        yield url
 
 
 def run(args: list[str], cwd: Path, env_token: str | None = TOKEN
@@ -112,16 +78,24 @@ def test_token_is_not_an_option(workbook: Path) -> None:
     assert "No such option '--token'" in proc.stderr
 
 
+@pytest.mark.parametrize("command", [
+    ["import", "in.xlsx", "--url", "http://127.0.0.1:9"],
+    ["demo", "--file", "in.xlsx"],  # refused before the dev catalogue is started
+], ids=["import", "demo"])
 @pytest.mark.parametrize(("report", "message"), [
     ("in.xlsx", "would overwrite the input file"),
     ("notes.xlsx", "exists and is not a bcdc-import report"),
 ])
-def test_report_never_overwrites_the_users_files(workbook: Path, report: str,
-                                                 message: str) -> None:
+def test_report_never_overwrites_the_users_files(workbook: Path, command: list[str],
+                                                 report: str, message: str) -> None:
     (workbook / "notes.xlsx").write_bytes(b"my own notes")
     before = (workbook / "in.xlsx").read_bytes()
-    proc = run(["in.xlsx", "--url", "http://127.0.0.1:9", "--report", report], workbook)
-    assert proc.returncode == 2
-    assert message in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "importer", *command, "--report", report],
+                          cwd=workbook, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "CKAN_API_TOKEN": TOKEN},
+                          stdin=subprocess.DEVNULL, check=False)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr.startswith("Error: ") and message in proc.stderr
+    assert len(proc.stderr.splitlines()) == 1
     assert (workbook / "in.xlsx").read_bytes() == before
     assert (workbook / "notes.xlsx").read_bytes() == b"my own notes"

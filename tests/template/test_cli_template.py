@@ -1,5 +1,5 @@
 """``bcdc-import template`` through the real entry point (``python -m importer``), offline
-and against a fake CKAN on 127.0.0.1 (tests/template/fake_ckan.py)."""
+and against a fake CKAN on 127.0.0.1 (tests/fakeckan.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from importer.schema.load import data_path
-from tests.template.fake_ckan import fake_ckan
+from tests.fakeckan import fake_ckan
 from tests.template.helpers import list_validation_at, range_values
 
 EXPANDED = json.loads(data_path("bcdc_dataset.expanded.json").read_text())
@@ -30,7 +30,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     )
 
 
-def org_page(data):
+def org_page(data, _authorization):
     offset, limit = int(data.get("offset", 0)), int(data.get("limit", 1000))
     assert data.get("all_fields") is True
     return ORGS[offset:offset + min(limit, 25)]  # CKAN caps all_fields pages at 25
@@ -201,7 +201,7 @@ def test_url_takes_schema_licences_and_organizations_from_the_site(tmp_path) -> 
 
 def test_type_option_is_sent_to_the_site(tmp_path) -> None:
     other = dict(EXPANDED, dataset_type="other")
-    site = dict(GOOD_SITE, scheming_dataset_schema_show=lambda data: other)
+    site = dict(GOOD_SITE, scheming_dataset_schema_show=lambda data, _auth: other)
     with fake_ckan(site) as (url, calls):
         out = run("-o", str(tmp_path / "t.xlsx"), "--url", url, "--type", "other")
     assert out.returncode == 0, out.stderr

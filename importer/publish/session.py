@@ -1,0 +1,40 @@
+"""One import as a command runs it: connect, import, close, write the results.
+
+``import`` and ``demo`` both did these steps, in this order, themselves; here they are
+once. Writing the results comes after the connection is closed, and happens for an
+interrupted run too (the report then says which rows are not done), so the caller only
+renders the result and chooses the exit code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from importer.publish.progress import Progress
+from importer.publish.results import write_results_json, write_results_workbook
+from importer.publish.run import ImportOptions, ImportResult, connect, run_import
+
+
+def import_and_report(
+    file: Path,
+    url: str,
+    token: str,
+    options: ImportOptions,
+    *,
+    report: Path,
+    json_path: Path | None = None,
+    timeout: float = 60.0,
+    max_rate: float | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import ``file`` into the site at ``url`` and write the results workbook ``report``
+    (and the JSON ``json_path``); the caller has checked both targets beforehand."""
+    conn = connect(url, token, timeout, options.workers, max_rate)
+    try:
+        result = run_import(file, conn, options, progress=progress)
+    finally:
+        conn.client.transport.close()
+    write_results_workbook(result, file, report)
+    if json_path:
+        write_results_json(result, file, json_path, report)
+    return result
