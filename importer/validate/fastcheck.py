@@ -94,12 +94,21 @@ def _keyword(keyword: str, arg: Any, schema: Mapping[str, Any],
         item = compile_predicate(arg, formats)
         if item is None:
             return None
-        return lambda v: not isinstance(v, list) or all(item(x) for x in v)
+
+        def items(v: Any) -> bool:
+            if not isinstance(v, list):
+                return True
+            for x in v:  # noqa: SIM110 (a loop is faster than all() here)
+                if not item(x):
+                    return False
+            return True
+
+        return items
     if keyword == "properties":
         return _properties(arg, formats)
     if keyword == "required":
-        names = tuple(arg)
-        return lambda v: not isinstance(v, dict) or all(n in v for n in names)
+        names = frozenset(arg)
+        return lambda v: not isinstance(v, dict) or names <= v.keys()
     return None
 
 

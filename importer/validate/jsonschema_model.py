@@ -243,9 +243,9 @@ class Checker:
         self._top = Draft202012Validator(top, format_checker=checker)
         #: when the object-level part is only ``type: object`` + ``required``, an object
         #: holding every required key cannot fail it: skip the validator call then.
-        self._required: tuple[str, ...] | None = None
+        self._required: frozenset[str] | None = None
         if set(top) <= {"$schema", "type", "required"} and top.get("type") == "object":
-            self._required = tuple(top.get("required", ()))
+            self._required = frozenset(top.get("required", ()))
         #: (condition field, its values, validator of the ``then`` part); the ``if`` part
         #: (field present with one of the values) is tested directly, being that simple.
         self._conditions = [
@@ -273,8 +273,7 @@ class Checker:
 
     def errors(self, instance: dict[str, Any]) -> list[SchemaViolation]:
         required = self._required
-        if required is not None and instance.__class__ is dict and all(
-                key in instance for key in required):
+        if required is not None and instance.__class__ is dict and required <= instance.keys():
             out: list[SchemaViolation] = []
         else:
             out = [_violation(e, ()) for e in self._top.iter_errors(instance)]
