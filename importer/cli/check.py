@@ -21,7 +21,6 @@ from importer.report.console import render_console_summary
 from importer.report.outputs import Outputs, check_targets, default_report_path
 from importer.report.outputs import write_check_outputs as write_outputs
 from importer.schema import Layout, build_layout, load_bundled, load_from_site
-from importer.site import Site
 
 TOKEN_ENV = "CKAN_API_TOKEN"
 DATASET_TYPE = "bcdc_dataset"
@@ -53,6 +52,8 @@ def check_command(file: Path, report: Path | None, no_report: bool, json_path: P
     resolver = None
     token = os.environ.get(TOKEN_ENV) or None
     if url:
+        from importer.site import Site  # (its HTTP stack is not needed offline)
+
         site = Site(url, token)
         layout = build_layout(load_from_site(site, dataset_type, url))
         resolver = SiteResolver(site)

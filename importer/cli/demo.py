@@ -14,9 +14,6 @@ from pathlib import Path
 import click
 
 from importer.errors import SiteError, WorkbookError
-from importer.publish.progress import Progress
-from importer.publish.results import write_results_workbook
-from importer.publish.run import ImportOptions, connect, console_summary, run_import
 
 DEFAULT_SAMPLE = Path("samples") / "datasets.xlsx"
 DEMO_OUTPUT = Path("demo-output")
@@ -31,6 +28,9 @@ def demo_command(file: Path, report_path: Path | None) -> int:
     """Import the sample workbook into the local dev catalogue (started if needed)."""
     from importer.devcat import manager
     from importer.devcat.errors import DevCatalogueError
+    from importer.publish.progress import Progress
+    from importer.publish.results import write_results_workbook
+    from importer.publish.run import ImportOptions, connect, console_summary, run_import
 
     if not file.is_file():
         raise WorkbookError(f"{file}: no such file (run the demo from the project folder)")

@@ -11,15 +11,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from importer.errors import Interrupted
-from importer.publish.config import check_url, default_config_path, load_site, resolve_token
-from importer.publish.progress import Progress
-from importer.publish.results import write_results_json, write_results_workbook
-from importer.publish.run import ImportOptions, ImportResult, connect, console_summary, run_import
 from importer.report.outputs import Outputs, check_targets
+
+if TYPE_CHECKING:  # the publish engine (and its HTTP stack) loads when the command runs
+    from importer.publish.run import ImportResult
 
 
 def default_report(file: Path) -> Path:
@@ -68,6 +68,16 @@ def import_command(file: Path, url: str | None, site_name: str | None,
                    update_only: bool, report_path: Path | None, json_path: Path | None,
                    insecure_http: bool, force: bool) -> int:
     """Create or update the catalogue records of FILE (checked first, like `check`)."""
+    from importer.publish.config import (
+        check_url,
+        default_config_path,
+        load_site,
+        resolve_token,
+    )
+    from importer.publish.progress import Progress
+    from importer.publish.results import write_results_json, write_results_workbook
+    from importer.publish.run import ImportOptions, connect, run_import
+
     if create_only and update_only:
         raise click.UsageError("--create-only and --update-only exclude each other")
     if bool(url) == bool(site_name):
@@ -115,6 +125,8 @@ def _print_plan(result: ImportResult) -> None:
 
 
 def _print_summary(result: ImportResult, report: Path, json_path: Path | None) -> None:
+    from importer.publish.run import console_summary
+
     out = sys.stdout
     if result.dry_run:
         _print_plan(result)
