@@ -16,8 +16,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
-
 from importer.errors import SchemaError
 from importer.schema.model import Choice, Condition, Field, FieldKind, Schema
 from importer.schema.profile import Profile, profile_for
@@ -218,10 +216,22 @@ def _read_structured(path: Path) -> dict[str, Any]:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as err:
         raise SchemaError(f"cannot read schema file {path}: {err.strerror}") from err
-    try:
-        data = json.loads(text) if str(path).endswith(".json") else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as err:
-        raise SchemaError(f"{path} is not valid JSON or YAML: {err}") from err
+    if str(path).endswith(".json"):
+        try:
+            data = json.loads(text)
+        except ValueError as err:
+            raise SchemaError(f"{path} is not valid JSON or YAML: {err}") from err
+    else:
+        data = _read_yaml(path, text)
     if not isinstance(data, dict):
         raise SchemaError(f"{path} does not hold a schema (expected a mapping)")
     return data
+
+
+def _read_yaml(path: Path, text: str) -> Any:
+    import yaml  # only for YAML schema files (the bundled schema is read as JSON)
+
+    try:
+        return yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as err:
+        raise SchemaError(f"{path} is not valid JSON or YAML: {err}") from err
