@@ -47,6 +47,12 @@ ODD: list[Any] = [
 ]
 
 
+@pytest.mark.parametrize("key", list(SCHEMAS))
+def test_generated_schemas_are_valid_json_schema(key: tuple[str, bool]) -> None:
+    # (the Checker no longer checks this on every run)
+    Draft202012Validator.check_schema(SCHEMAS[key])
+
+
 def _cases() -> list[tuple[str, dict[str, Any]]]:
     out = []
     for (scope, required), schema in SCHEMAS.items():
