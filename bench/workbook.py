@@ -76,8 +76,29 @@ def resource_values(i: int, j: int) -> dict[str, Any]:
     return row
 
 
-def build(path: Path, datasets: int, resources_per: int = 2, layout: Layout | None = None) -> Path:
-    """Write the workbook to ``path`` and return it."""
+#: values written over cells by ``build(..., mistakes=N)``: each a mistake or an oddity the
+#: check must handle (blank, <clear>, bad e-mail/date/choice/slug, numbers, NBSP, ...).
+MISTAKES: tuple[Any, ...] = (
+    "", " ", "<clear>", "<CLEAR>", "not-an-email", "2024/13/45", "05/01/2024", "2024/1/5",
+    "Nope", "Bad Name!", "new", 12, 3.5, 45000, True, dt.date(2024, 2, 3),
+    dt.datetime(2024, 2, 3, 10, 0), "a\u00a0b", "x", "=1+1", "https://intranet", "public",
+    "Public ", "ftp://ftp.example.org/x", "{\"fields\": [}", "[1]", "yes", "maybe",
+    "water, a+, b", "no-such-dataset", "\u00e9t\u00e9",
+)
+
+
+def _spoil(values: dict[str, Any], headers: list[str], n: int, mistakes: int) -> dict[str, Any]:
+    """Every ``mistakes``-th row (by a fixed stride), one cell gets a value from MISTAKES."""
+    if not mistakes or (n * 7919) % mistakes:
+        return values
+    header = headers[(n * 31) % len(headers)]
+    return {**values, header: MISTAKES[(n * 17) % len(MISTAKES)]}
+
+
+def build(path: Path, datasets: int, resources_per: int = 2, layout: Layout | None = None,
+          mistakes: int = 0) -> Path:
+    """Write the workbook to ``path`` and return it; with ``mistakes`` = N, about one row
+    in N has a cell overwritten with a mistake (deterministic)."""
     lay = layout or build_layout(load_bundled())
     wb = Workbook(write_only=True)
     for sheet, columns, rows in (
@@ -89,7 +110,8 @@ def build(path: Path, datasets: int, resources_per: int = 2, layout: Layout | No
         ws = wb.create_sheet(sheet)
         headers = [c.header for c in columns]
         ws.append(headers)
-        for values in rows:
+        for n, values in enumerate(rows):
+            values = _spoil(values, headers, n, mistakes)
             ws.append([values.get(h) for h in headers])
     wb.save(path)
     return path

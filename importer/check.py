@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from importer.gcpause import gc_paused
 from importer.map.forward import map_rows
 from importer.map.resolve import OfflineResolver, Resolver
 from importer.problems import Problem, Severity, count_errors, sort_key
@@ -39,6 +40,13 @@ class CheckResult:
 
 def run_check(path: Path, layout: Layout, *, resolver: Resolver | None = None) -> CheckResult:
     """Check ``path`` against ``layout``; :class:`WorkbookError` if it cannot be used."""
+    # one pause for all three steps: re-enabling the collector between them lets it walk
+    # the whole (large, cycle-free) heap after each (~0.04 s for 10,000 datasets)
+    with gc_paused():
+        return _run_check(path, layout, resolver)
+
+
+def _run_check(path: Path, layout: Layout, resolver: Resolver | None) -> CheckResult:
     read = read_workbook(Path(path), layout)
     mapped = map_rows(read, read.layout, resolver or OfflineResolver())
     problems = [*read.problems, *mapped.problems,

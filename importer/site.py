@@ -4,6 +4,9 @@
 a per-request timeout, and translation of every transport or API failure into this
 project's exceptions. The API token is held privately: it is never part of ``repr``,
 an exception message or a log line.
+
+``ckanapi`` and ``requests`` are imported when a :class:`Site` is made, not with this
+module: offline commands import it for :data:`TOKEN_ENV` and need no HTTP stack.
 """
 
 from __future__ import annotations
@@ -14,10 +17,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
-
-import ckanapi
-import requests
-from requests.adapters import HTTPAdapter
 
 from importer import __version__
 from importer.errors import AuthError, SiteError
@@ -71,6 +70,10 @@ class Site:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             # else requests' MissingSchema / InvalidSchema would be all the user sees
             raise SiteError(f"{self.url!r} is not a site URL (expected https://host)")
+        import ckanapi
+        import requests
+        from requests.adapters import HTTPAdapter
+
         session = requests.Session()
         adapter = HTTPAdapter(pool_connections=self.pool_size, pool_maxsize=self.pool_size)
         session.mount("http://", adapter)
@@ -86,6 +89,9 @@ class Site:
 
     def call(self, action: str, **data: Any) -> Any:
         """Call ``action`` with ``data`` and return its ``result``."""
+        import ckanapi  # already loaded by __post_init__: a dict look-up
+        import requests
+
         try:
             return self._ckan.call_action(
                 action, data, requests_kwargs={"timeout": self.timeout}

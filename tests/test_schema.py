@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -19,9 +20,13 @@ def schema():
 
 
 def test_bundled_yaml_expands_to_the_published_expanded_json(schema) -> None:
+    # load_bundled reads the expanded JSON (fast); the YAML + presets must give the same
     expanded = json.loads(data_path("bcdc_dataset.expanded.json").read_text())
-    assert schema.digest == schema_digest(expanded)
+    from_yaml = load_file(data_path("bcdc_dataset.yaml"))
+    assert from_yaml.digest == schema_digest(expanded) == schema.digest
     assert parse_schema(expanded, "expanded").digest == schema.digest
+    assert dataclasses.replace(from_yaml, source=schema.source) == schema
+    assert schema.source == "bundled:bcdc_dataset.yaml"
 
 
 def test_counts_and_type(schema) -> None:

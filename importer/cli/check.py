@@ -17,6 +17,7 @@ import click
 from importer.check import CheckResult, run_check
 from importer.errors import ImporterError, WorkbookError
 from importer.files import is_special, special_input_message
+from importer.gcpause import gc_paused
 from importer.map.resolve import SiteResolver
 from importer.report.console import render_console_summary
 from importer.report.outputs import Outputs, check_targets, default_report_path
@@ -63,8 +64,9 @@ def check_command(file: Path, report: Path | None, no_report: bool, json_path: P
         layout = _bundled_layout()
     created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     facts = [("Checked against", url or "the bundled bcdc_dataset schema (offline)")]
-    result = _run(file, layout, resolver)
-    summary = write_outputs(result, outputs, created=created, facts=facts)
+    with gc_paused():  # (the collector would only walk the records: see importer.gcpause)
+        result = _run(file, layout, resolver)
+        summary = write_outputs(result, outputs, created=created, facts=facts)
     if url and token is None:
         click.echo(f"Note: {TOKEN_ENV} is not set, so organizations were checked as an "
                    "anonymous user, who may create datasets in none of them.", err=True)

@@ -15,10 +15,6 @@ import click
 
 from importer.errors import SiteError, WorkbookError
 from importer.files import is_special, special_input_message
-from importer.publish.progress import Progress
-from importer.publish.results import default_report_path, journal_path
-from importer.publish.run import ImportOptions, console_summary
-from importer.publish.session import import_and_report
 from importer.report.outputs import Outputs, check_targets
 
 DEFAULT_SAMPLE = Path("samples") / "datasets.xlsx"
@@ -32,8 +28,13 @@ DEMO_OUTPUT = Path("demo-output")
               help="Results workbook (default: demo-output/).")
 def demo_command(file: Path, report_path: Path | None) -> int:
     """Import the sample workbook into the local dev catalogue (started if needed)."""
+    # imported here, not at module level: other commands need not load the import engine
     from importer.devcat import manager
     from importer.devcat.errors import DevCatalogueError
+    from importer.publish.progress import Progress
+    from importer.publish.results import default_report_path, journal_path
+    from importer.publish.run import ImportOptions, console_summary
+    from importer.publish.session import import_and_report
 
     if is_special(file):  # reading a named pipe would wait forever
         raise WorkbookError(special_input_message(file))

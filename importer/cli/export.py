@@ -5,18 +5,18 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from importer.errors import SchemaError
-from importer.export.fetch import Progress, Selection, read_names
-from importer.export.run import ExportResult, check_output, export_records
-from importer.map.resolve import SiteResolver
 from importer.schema import load_bundled, load_from_site
 from importer.schema.model import Schema
 from importer.site import TOKEN_ENV, Site, env_token
-from importer.template.lists import ChoiceLists
+
+if TYPE_CHECKING:  # imported when the command runs: other commands need not load them
+    from importer.export.fetch import Progress, Selection
+    from importer.export.run import ExportResult
 
 DEFAULT_TYPE = "bcdc_dataset"
 #: notes listed on the console; the rest are only in the export-notes sheet.
@@ -45,6 +45,11 @@ def export_command(
     changed are sent. The API token is read from the CKAN_API_TOKEN environment variable
     (optional for public records).
     """
+    from importer.export.fetch import Selection, read_names
+    from importer.export.run import check_output, export_records
+    from importer.map.resolve import SiteResolver
+    from importer.template.lists import ChoiceLists
+
     given = sum([bool(orgs), query is not None, names_file is not None])
     if given != 1:
         raise click.UsageError("give exactly one of --org, --query or --names")

@@ -11,18 +11,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from importer.errors import Interrupted, WorkbookError
 from importer.files import is_special, special_input_message
-from importer.publish.config import check_url, default_config_path, load_site, resolve_token
-from importer.publish.engine import Status
-from importer.publish.progress import Progress
-from importer.publish.results import default_report_path, journal_path
-from importer.publish.run import ImportOptions, ImportResult, console_summary
-from importer.publish.session import import_and_report
 from importer.report.outputs import Outputs, check_targets
+
+if TYPE_CHECKING:  # imported when the command runs: other commands need not load them
+    from importer.publish.run import ImportResult
 
 
 def _prompt() -> str:
@@ -62,6 +60,18 @@ def import_command(file: Path, url: str | None, site_name: str | None,
                    update_only: bool, report_path: Path | None, json_path: Path | None,
                    insecure_http: bool, force: bool) -> int:
     """Create or update the catalogue records of FILE (checked first, like `check`)."""
+    from importer.publish.config import (
+        check_url,
+        default_config_path,
+        load_site,
+        resolve_token,
+    )
+    from importer.publish.engine import Status
+    from importer.publish.progress import Progress
+    from importer.publish.results import default_report_path, journal_path
+    from importer.publish.run import ImportOptions
+    from importer.publish.session import import_and_report
+
     if is_special(file):  # reading a named pipe would wait forever
         raise WorkbookError(special_input_message(file))
     if create_only and update_only:
@@ -96,6 +106,8 @@ def _short(value: object) -> str:
 
 def _print_plan(result: ImportResult) -> None:
     """The dry run's field-level diff: every field each update would change."""
+    from importer.publish.engine import Status
+
     out = sys.stdout
     for o in result.outcomes:
         if o.status is not Status.WOULD_UPDATE:
@@ -106,6 +118,9 @@ def _print_plan(result: ImportResult) -> None:
 
 
 def _print_summary(result: ImportResult, report: Path, json_path: Path | None) -> None:
+    from importer.publish.engine import Status
+    from importer.publish.run import console_summary
+
     out = sys.stdout
     if result.dry_run:
         _print_plan(result)

@@ -71,26 +71,45 @@ def choice_table(f: Field) -> dict[str, str]:
     return table
 
 
-_PLAIN, _CHOICE, _ID, _OTHER = range(4)
+_PLAIN, _CHOICE, _ID, _OTHER, _SUB_TEXT, _SUB_CHOICE, _SUB_OTHER = range(7)
+#: kinds whose cell text is the value as it is (``_RowMapper._value`` returns it unchanged).
+_TEXT_KINDS = frozenset({FieldKind.TEXT, FieldKind.MARKDOWN, FieldKind.SLUG, FieldKind.DATE})
+
+#: what the mapper does with a column: (code, package key, choice table, column, field
+#: path, entry field name, entry index, sub-field name), all worked out once per sheet.
+Action = tuple[int, str, "dict[str, str] | None", Column, str, str, int, str]
 
 
-def _action(col: Column | None, profile: Profile) -> tuple[
-        int, str, dict[str, str] | None, Column] | None:
-    """How the mapper treats a column: plain text and static choices take a fast path."""
+def _action(col: Column | None, profile: Profile) -> Action | None:
+    """How the mapper treats a column: plain text and static choices take a fast path,
+    and so do the text and choice sub-fields of repeating entries."""
     if col is None:
         return None
     if col.role is Role.ID:
-        return (_ID, ID_KEY, None, col)
+        return (_ID, ID_KEY, None, col, ID_KEY, "", 0, "")
     if col.role is not Role.FIELD or col.field is None:
         return None
     f = col.field
     key = package_key(f)
-    if col.subfield is None:
-        if f.kind in (FieldKind.TEXT, FieldKind.MARKDOWN, FieldKind.SLUG, FieldKind.DATE):
-            return (_PLAIN, key, None, col)
+    sub = col.subfield
+    if sub is None:
+        if f.kind in _TEXT_KINDS:
+            return (_PLAIN, key, None, col, f.name, "", 0, "")
         if f.kind is FieldKind.SELECT and f.choices:
-            return (_CHOICE, key, choice_table(f), col)
-    return (_OTHER, key, None, col)
+            return (_CHOICE, key, choice_table(f), col, f.name, "", 0, "")
+        return (_OTHER, key, None, col, f.name, "", 0, "")
+    if col.index is None:
+        return (_OTHER, key, None, col, f.name, "", 0, "")
+    special = f.name == profile.contacts_field and sub.name in (
+        profile.contact_org_subfield, profile.contact_displayed_subfield)
+    code = _SUB_OTHER
+    table = None
+    if not special and sub.kind in _TEXT_KINDS:
+        code = _SUB_TEXT
+    elif not special and sub.kind is FieldKind.SELECT:
+        code = _SUB_CHOICE
+        table = choice_table(sub) if sub.choices else None
+    return (code, key, table, col, col.path, f.name, col.index, sub.name)
 
 
 class _SheetPlan:
@@ -102,7 +121,10 @@ class _SheetPlan:
         self.choices: dict[int, dict[str, str]] = {}
         self.position: dict[str, int] = {}
         self.blank_needed: list[tuple[int, str]] = []
-        self.actions: list[tuple[int, str, dict[str, str] | None, Column] | None] = []
+        self.actions: list[Action | None] = []
+        #: (entry field, entry index) -> [(sub-field, its column position)] for the
+        #: sub-fields whose blank cell an entry must point at (filled by ``_entries``).
+        self.entry_blanks: dict[tuple[str, int], list[tuple[str, int]]] = {}
         for i, col in enumerate(info.columns):
             self.actions.append(_action(col, profile))
             if col is None:
@@ -141,9 +163,10 @@ class _RowMapper:
 
     def map(self, row: Row, out: dict[str, Any]) -> tuple[RowCells, AbstractSet[str]]:
         """Fill ``out`` from ``row``; return its cell map and cleared fields. Hot loop:
-        plain text and choice cells take the short path, with no helper call."""
+        plain text and choice cells (also inside repeating entries) take the short path,
+        with no helper call; positions go straight into the cell map's dict."""
         cells = RowCells(row)
-        put = cells.put
+        pending = cells.building()
         cleared: set[str] = set()
         entries: dict[str, dict[int, dict[str, tuple[int, Any]]]] = {}
         entry_clears: dict[str, int] = {}
@@ -154,57 +177,69 @@ class _RowMapper:
             act = actions[i]
             if act is None:
                 continue
-            code, key, table, col = act
-            if code == _PLAIN and value[0] != "<":
-                out[key] = value
-                put(key, i)
-                continue
-            if code == _CHOICE and value[0] != "<":
-                out[key] = table.get(value, value) if table else value
-                put(key, i)
-                continue
+            code, key, table, col, path, name, index, sub = act
+            if value[0] != "<":
+                if code == _PLAIN:
+                    out[key] = value
+                    pending[key] = i
+                    continue
+                if code == _CHOICE:
+                    out[key] = table.get(value, value) if table else value
+                    pending[key] = i
+                    continue
+                if code in (_SUB_TEXT, _SUB_CHOICE):
+                    converted = table.get(value, value) if table else value
+                    by_index = entries.get(name)
+                    if by_index is None:
+                        by_index = entries[name] = {}
+                    found = by_index.get(index)
+                    if found is None:
+                        by_index[index] = {sub: (i, converted)}
+                    else:
+                        found[sub] = (i, converted)
+                    continue
             if code == _ID:
                 out[ID_KEY] = value
-                put(ID_KEY, i)
+                pending[ID_KEY] = i
                 continue
             f = col.field
             if f is None:
                 continue
-            if value.lower() == _CLEAR:
+            if value[0] == "<" and value.lower() == _CLEAR:
                 if col.subfield is not None:
                     entry_clears[f.name] = i
                 else:
                     cleared.add(key)
-                    put(key, i)
+                    pending[key] = i
                 continue
             if col.subfield is not None and col.index is not None:
-                converted = self._value(row, i, col, col.subfield, value, col.path)
+                converted = self._value(row, i, col, col.subfield, value, path)
                 if converted is not None:
-                    by_index = entries.setdefault(f.name, {})
-                    by_index.setdefault(col.index, {})[col.subfield.name] = (i, converted)
+                    by_index = entries.setdefault(name, {})
+                    by_index.setdefault(index, {})[sub] = (i, converted)
                 continue
             converted = self._value(row, i, col, f, value, f.name)
             if converted is None:
                 continue
             out[key] = converted
-            put(key, i)
+            pending[key] = i
         if entries:
             self._entries(row, out, cells, entries)
         for name, i in entry_clears.items():
             if name not in out:
                 cleared.add(name)
-                put(name, i)
+                cells.put(name, i)
         self._derived(out, cells)
         contacts = self.plan.profile.contacts_field
         if contacts and contacts not in out and contacts not in cleared:
             pos = self.plan.position.get(f"{contacts}[1].name")
             if pos is not None:
-                put(f"{contacts}[1].name", pos)
+                cells.put(f"{contacts}[1].name", pos)
         values = row.values
         n = len(values)
-        for i, key in self.plan.blank_needed:
-            if key not in cells and (i >= n or values[i] is None):
-                put(key, i)
+        for i, key in self.plan.blank_needed:  # (``pending`` is still the whole map)
+            if key not in pending and (i >= n or values[i] is None):
+                cells.put(key, i)
         return cells, (cleared or _NOTHING_CLEARED)
 
     def finish(self, cells: RowCells) -> None:
@@ -262,30 +297,48 @@ class _RowMapper:
                  entries: dict[str, dict[int, dict[str, tuple[int, Any]]]]) -> None:
         plan = self.plan
         prof = plan.profile
+        put = cells.put
         for name, by_index in entries.items():
             items: list[dict[str, Any]] = []
-            parent: Field | None = None
+            contacts = name == prof.contacts_field and prof.contact_org_subfield
             for index in sorted(by_index):
                 subs = by_index[index]
                 k = len(items) + 1
                 entry: dict[str, Any] = {}
                 for sub, (pos, value) in subs.items():
                     entry[sub] = value
-                    cells.put(self.path(name, k, sub), pos)
-                col = row.sheet.columns[next(iter(subs.values()))[0]]
-                parent = col.field if col is not None else parent
-                if name == prof.contacts_field and prof.contact_org_subfield:
+                    put(self.path(name, k, sub), pos)
+                if contacts:
                     self._default_org(row, out, cells, entry, name, index, k)
-                if parent is not None:
-                    for sub_field in parent.subfields:
-                        wanted = sub_field.required or (
-                            name == prof.contacts_field
-                            and sub_field.name == prof.contact_displayed_subfield)
-                        blank = plan.position.get(f"{name}[{index}].{sub_field.name}")
-                        if wanted and sub_field.name not in entry and blank is not None:
-                            cells.put(self.path(name, k, sub_field.name), blank)
+                blanks = plan.entry_blanks.get((name, index))
+                if blanks is None:
+                    blanks = self._entry_blanks(row, name, index, subs)
+                for sub_name, blank in blanks:
+                    if sub_name not in entry:
+                        put(self.path(name, k, sub_name), blank)
                 items.append(entry)
             out[name] = items
+
+    def _entry_blanks(self, row: Row, name: str, index: int,
+                      subs: dict[str, tuple[int, Any]]) -> list[tuple[str, int]]:
+        """The sub-fields of entry ``index`` of ``name`` that must point at their blank
+        cell when left blank (required ones, and a contact's displayed flag): worked out
+        once per entry column group, then reused for every row."""
+        plan = self.plan
+        prof = plan.profile
+        col = row.sheet.columns[next(iter(subs.values()))[0]]
+        parent = col.field if col is not None else None
+        out: list[tuple[str, int]] = []
+        if parent is not None:
+            for sub_field in parent.subfields:
+                wanted = sub_field.required or (
+                    name == prof.contacts_field
+                    and sub_field.name == prof.contact_displayed_subfield)
+                blank = plan.position.get(f"{name}[{index}].{sub_field.name}")
+                if wanted and blank is not None:
+                    out.append((sub_field.name, blank))
+        plan.entry_blanks[(name, index)] = out
+        return out
 
     def _default_org(self, row: Row, out: dict[str, Any], cells: RowCells,
                      entry: dict[str, Any], name: str, index: int, k: int) -> None:
@@ -360,6 +413,9 @@ def _map_resources(read: ReadResult, profile: Profile, resolver: Resolver,
     link_pos = next((i for i, c in enumerate(info.columns)
                      if c is not None and c.role is Role.DATASET_LINK), None)
     mapper = _RowMapper(_SheetPlan(info, profile), resolver, result.problems)
+    #: link -> its closest dataset name: a wrong link repeats on each resource of its
+    #: dataset, and one search costs ~0.1 s against 10,000 names.
+    close_to: dict[str, list[str]] = {}
     for row in read.resources:
         resource: dict[str, Any] = {}
         cells, cleared = mapper.map(row, resource)
@@ -372,7 +428,7 @@ def _map_resources(read: ReadResult, profile: Profile, resolver: Resolver,
         if owner is not None:
             owner.resources.append(rec)
             continue
-        result.problems.append(_orphan(row, link_pos, link, by_link,
+        result.problems.append(_orphan(row, link_pos, link, by_link, close_to,
                                        suggest=len(result.orphans) < _MAX_SUGGESTIONS))
         result.orphans.append(rec)
 
@@ -384,7 +440,7 @@ def _value_at(row: Row, pos: int | None) -> str | None:
 
 
 def _orphan(row: Row, pos: int | None, link: str | None, by_link: dict[str, DatasetRecord],
-            suggest: bool) -> Problem:
+            close_to: dict[str, list[str]], suggest: bool) -> Problem:
     if pos is None or not link:
         msg = ("This resource row does not say which dataset it belongs to: write the "
                "dataset's URL name (its 'name' on the datasets sheet) in column dataset_name.")
@@ -392,7 +448,11 @@ def _orphan(row: Row, pos: int | None, link: str | None, by_link: dict[str, Data
             return Problem("orphan-resource", msg, sheet=row.sheet.name, row=row.number,
                            field="dataset_name")
         return row.cell(pos).problem("orphan-resource", msg, "dataset_name")
-    close = difflib.get_close_matches(link, list(by_link), n=1, cutoff=0.8) if suggest else []
+    close: list[str] = []
+    if suggest:
+        if link not in close_to:
+            close_to[link] = difflib.get_close_matches(link, list(by_link), n=1, cutoff=0.8)
+        close = close_to[link]
     hint = f" Did you mean {close[0]!r}?" if close else ""
     return row.cell(pos).problem(
         "orphan-resource",

@@ -12,10 +12,12 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from importer.schema import data_path
-from importer.site import ActionFailed, NotFound, Site
+
+if TYPE_CHECKING:  # the site client (and its HTTP stack) is only loaded to talk to a site
+    from importer.site import Site
 
 BUNDLED_LICENCES = "bcdc_licenses.json"
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
@@ -136,6 +138,8 @@ class SiteResolver:
         return self._org_table().get(lenient(text))
 
     def unknown_organization(self, text: str) -> str:
+        from importer.site import ActionFailed, NotFound
+
         if text not in self._shown:
             try:
                 self._shown[text] = self.site.call("organization_show", id=text)

@@ -23,8 +23,9 @@ _CHUNK = 1024 * 1024
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 #: byte strings whose absence proves a sheet has no formula and no error cell (plain
 #: substring search is ~4x faster than a regex over tens of MB; a false hit only costs
-#: the cell scan).
-_MARKERS = (b"<f>", b"<f ", b":f>", b":f ", b't="e"')
+#: the cell scan). Each is (prefix, exact markers): the short prefix is searched first,
+#: the exact markers only when it is found (3 scans of a sheet instead of 5).
+_MARKERS = ((b"<f", (b"<f>", b"<f ")), (b":f", (b":f>", b":f ")), (b't="e"', (b't="e"',)))
 _ERROR_TYPE = re.compile(rb'\bt="e"')
 _VALUE_TEXT = re.compile(rb"<(?:\w+:)?v>([^<]*)<")
 _ROW_END = re.compile(rb"</(?:\w+:)?row>")
@@ -86,8 +87,9 @@ def _has_formula(zf: zipfile.ZipFile, part: str) -> bool:
     with zf.open(part) as fh:
         while chunk := fh.read(_CHUNK):
             data = tail + chunk
-            if any(marker in data for marker in _MARKERS):
-                return True
+            for prefix, exact in _MARKERS:
+                if prefix in data and any(marker in data for marker in exact):
+                    return True
             tail = chunk[-16:]
     return False
 

@@ -133,6 +133,12 @@ class RowCells(MutableMapping[str, CellRef]):
         if self._extra:
             self._extra.pop(path, None)
 
+    def building(self) -> dict[str, int]:
+        """The path -> position dict of a map still being built, for the mapper's hot
+        loop to fill directly (same as :meth:`put` while nothing else was set)."""
+        assert self._pending is not None and not self._extra
+        return self._pending
+
     def alias(self, path: str, existing: str) -> None:
         """Make ``path`` point at the same cell as ``existing`` (a derived value)."""
         pos = self._position(existing)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from importer.errors import OutputError
+from importer.gcpause import gc_paused
 from importer.problems import Problem, Severity, sort_key
 from importer.report.cells import display, hyperlink_formula
 from importer.report.source import Row, SourceSheet, source_sheets
@@ -96,6 +97,29 @@ def write_report_workbook(
     ``rows_checked`` defaults to the rows with data below the header rows. ``created``
     is the document's creation time (ISO 8601), if wanted in its properties.
     """
+    with gc_paused():  # rows of strings, no reference cycles: see importer.gcpause
+        return _write_report_workbook(
+            source, problems, out, rows_checked=rows_checked,
+            rows_with_errors=rows_with_errors, row_status=row_status,
+            extra_columns=extra_columns, summary=summary, header_rows=header_rows,
+            sheets=sheets, title=title, created=created)
+
+
+def _write_report_workbook(
+    source: Path,
+    problems: Sequence[Problem],
+    out: Path,
+    *,
+    rows_checked: int | None,
+    rows_with_errors: int | None,
+    row_status: Mapping[RowKey, str] | None,
+    extra_columns: Sequence[ExtraColumn],
+    summary: Sequence[tuple[str, Any]],
+    header_rows: Mapping[str, int] | None,
+    sheets: Sequence[SourceSheet] | None,
+    title: str,
+    created: str,
+) -> Summary:
     headers = dict(header_rows or {})
     if sheets is None:
         wanted = {p.sheet for p in problems if p.sheet and p.row} | set(headers)

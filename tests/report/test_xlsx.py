@@ -102,8 +102,9 @@ def test_link_formula_frozen_panes_filter_and_properties(tmp_path: Path) -> None
     [],
     [None, None],
 ])
-def test_plain_cells_is_cell_xml_for_each_value(values: list[Any]) -> None:
+@pytest.mark.parametrize("shift", [0, 2, 1020])  # 1020: past the precomputed columns
+def test_plain_cells_is_cell_xml_for_each_value(values: list[Any], shift: int) -> None:
     from importer.report.xlsx import letter, plain_cells
 
-    expected = "".join(cell_xml(f"{letter(c + 2)}7", v) for c, v in enumerate(values))
-    assert plain_cells(values, 2, 7) == expected
+    expected = "".join(cell_xml(f"{letter(c + shift)}7", v) for c, v in enumerate(values))
+    assert plain_cells(values, shift, 7) == expected
