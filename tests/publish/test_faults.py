@@ -89,3 +89,37 @@ def test_faults_every_row_accounted_for_no_duplicates(
         assert {r["description"] for r in pkg["resources"]} == {"edited"}
     last = import_records(added, make_client(), LAYOUT, ImportOptions())
     assert [o.status for o in last.outcomes] == [Status.UNCHANGED] * 30
+
+
+@pytest.mark.parametrize(("faults", "creates"), [
+    # the site commits, the answer is lost: one look-up by id finds it, no second create
+    (Faults(lose=1.0, actions=frozenset({"resource_create"})), 1),
+    # every create is held past the client's timeout and committed later: the look-up
+    # after the first timeout finds nothing and the create is sent again; the look-up
+    # after the second finds the first one, and the second, arriving late, meets it
+    (Faults(delay=1.0, delay_seconds=2.5, actions=frozenset({"resource_create"})), 2),
+])
+def test_resource_create_repeated_by_a_late_commit_is_one_resource(
+    ckan_site: CkanSite, make_client: Callable[..., Client], prefix: str, faults: Faults,
+    creates: int,
+) -> None:
+    record = make_records(prefix, 1, ckan_site.child_org.id)[0]
+    assert import_records([record], make_client(), LAYOUT, ImportOptions()).outcomes[0] \
+        .status is Status.CREATED
+    pkg = copy.deepcopy(record.package)
+    added = make_record({**pkg, "_resources": [
+        *(r.resource for r in record.resources),
+        {**record.resources[0].resource, "name": "Download CSV 3"}]},
+        record.row, record.resources[0].row)
+    with FaultProxy(ckan_site.url, faults) as proxy:
+        client = make_client(url=proxy.url, timeout=1.5,
+                             policy=RetryPolicy(attempts=6, base=0.05, cap=0.2))
+        result = import_records([added], client, LAYOUT, ImportOptions())
+        assert [o.status for o in result.outcomes] == [Status.UPDATED]
+        assert client.transport.counts["resource_create"] == creates
+        assert client.transport.counts["resource_show"] == creates
+        time.sleep(faults.delay_seconds + 1.0)  # every held request has reached the site
+    planned = [s.new_id for s in result.plans[0].resources if s.new_id]
+    stored = make_client().call("package_show", {"id": record.name})["resources"]
+    assert [r["name"] for r in stored] == ["Download CSV 1", "Download CSV 2", "Download CSV 3"]
+    assert [r["id"] for r in stored][2:] == planned
