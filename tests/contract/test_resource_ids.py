@@ -1,8 +1,8 @@
 """Contract: a resource id chosen by the client (a uuid4 string), and a repeated
 ``resource_create`` with the same id, on CKAN 2.12 (the dev catalogue).
 
-This is what makes resource creation safe to retry (docs/import.md "Resources: a
-retry cannot duplicate"): the importer gives each new resource its own id, and a
+This is what makes resource creation safe to retry (docs/import.md, "Safety": "A
+resource create cannot duplicate"): the importer gives each new resource its own id, and a
 ``resource_create`` sent twice with that id (a retry racing a request a proxy held past
 the timeout) must not make two resources.
 
@@ -13,7 +13,8 @@ row by id); the same id in another package is refused ("Resource id already exis
 an id that is not a uuid is refused.
 
 The live catalogue runs CKAN 2.9 (2.9.5 at the time of writing), read from its source,
-not run here: there the schema is ``id: [ignore_empty, unicode_safe]`` (no uuid check,
+not run here (the BCDC schema defines no resource ``id`` field, so CKAN's default resource
+schema applies): there it is ``id: [ignore_empty, unicode_safe]`` (no uuid check,
 no "already exists" check; 2.9.9 added ``resource_id_validator``), and
 ``resource_dict_save`` loads the row by id exactly as 2.12 does, so the id is kept and a
 repeat in the same package updates the one resource too; an id taken in *another*
