@@ -9,7 +9,8 @@ At set rates, with a seeded RNG, each request to ``/api/3/action/...`` may be:
 * ``lose``: forwarded, the server commits, and the answer is thrown away (connection
   closed): the client cannot know whether its write happened.
 
-Stdlib only (``http.server`` threads + ``http.client``). ``stats`` counts what was done.
+Stdlib only (``http.server`` threads + ``http.client``). ``stats`` counts what was done,
+in all (``"delay"``) and per action (``"delay resource_create"``).
 """
 
 from __future__ import annotations
@@ -105,6 +106,8 @@ class FaultProxy:
         fault = self._draw(action) if "/api/3/action/" in req.path else None
         stats = self.faults.stats
         stats["requests"] += 1
+        if fault:
+            stats[f"{fault} {action}"] += 1
         if fault == "drop":
             stats["drop"] += 1
             req.close_connection = True

@@ -194,10 +194,15 @@ class Engine:
     def _resource(self, step: ResourceStep, pkg_id: str) -> None:
         try:
             if step.action is Action.CREATE:
+                body = {"package_id": pkg_id, **step.body}
                 name = step.body.get("name")
-                check = (lambda: self._find_resource(pkg_id, str(name))) if name else None
-                self.client.call("resource_create", {"package_id": pkg_id, **step.body},
-                                 lost_check=check)
+                check: Callable[[], dict[str, Any] | None] | None = None
+                if step.new_id:
+                    rid = body["id"] = step.new_id
+                    check = lambda: self._resource_by_id(pkg_id, rid)  # noqa: E731
+                elif name:
+                    check = lambda: self._find_resource(pkg_id, str(name))  # noqa: E731
+                self.client.call("resource_create", body, lost_check=check)
             elif step.action is Action.UPDATE:
                 self.client.call("resource_patch", {"id": step.resource_id, **step.body})
         except ActionFailed as err:
@@ -217,6 +222,18 @@ class Engine:
         org_name = (pkg.get("organization") or {}).get("name")
         if pkg.get("title") == body.get("title") and body.get("owner_org") in (org, org_name):
             return pkg
+        return None
+
+    def _resource_by_id(self, pkg_id: str, rid: str) -> dict[str, Any] | None:
+        """After a lost answer: the resource under the id we chose, if it exists (in our
+        package). A repeat of that create would only update it (CKAN keeps the client's
+        id and saves by id), but asking first spares the second write."""
+        try:
+            res = self.client.call("resource_show", {"id": rid})
+        except NotFound:
+            return None
+        if isinstance(res, dict) and res.get("package_id") == pkg_id:
+            return res
         return None
 
     def _find_resource(self, pkg_id: str, name: str) -> dict[str, Any] | None:

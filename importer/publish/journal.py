@@ -15,6 +15,11 @@ were done are reported with their earlier outcome, confirmed by that look-up. Wh
 workbook's hash differs from the journal's, the old journal is kept aside as ``.prev`` and
 the run is planned afresh (the caller tells the user).
 
+Before anything is sent, one ``{"type": "resource-id", "sheet", "row", "id"}`` line per
+resource the run will create records the id chosen for it; a resumed run of the same
+workbook creates that resource under the same id, so a create of the earlier run that
+the site commits late (or already committed) meets the same resource, not a second one.
+
 The journal never holds the token: only names, ids, statuses and field names.
 """
 
@@ -39,6 +44,8 @@ class JournalState:
     #: the last run recorded reached its end with every row done (nothing to resume).
     complete: bool = False
     rows: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+    #: the id chosen for each resource row to create, by (sheet, row) of that row.
+    resource_ids: dict[tuple[str, int], str] = field(default_factory=dict)
 
     def done(self, sheet: str, row: int) -> dict[str, Any] | None:
         entry = self.rows.get((sheet, row))
@@ -64,6 +71,9 @@ def read_journal(path: Path) -> JournalState:
                 state.complete = False
             elif entry.get("type") == "end":
                 state.complete = bool(entry.get("complete"))
+            elif entry.get("type") == "resource-id" and isinstance(entry.get("row"), int) \
+                    and isinstance(entry.get("id"), str):
+                state.resource_ids[(str(entry.get("sheet")), entry["row"])] = entry["id"]
             elif entry.get("type") == "row" and isinstance(entry.get("row"), int):
                 key = (str(entry.get("sheet")), int(entry["row"]))
                 previous = state.rows.get(key)
@@ -102,11 +112,16 @@ class Journal:
         self.write({"type": "run", **header})
 
     def write(self, entry: dict[str, Any]) -> None:
-        line = json.dumps(entry, ensure_ascii=False, default=str, sort_keys=True)
+        self.write_many([entry])
+
+    def write_many(self, entries: list[dict[str, Any]]) -> None:
+        """Append ``entries`` and make them durable with one flush and fsync."""
+        lines = "".join(json.dumps(e, ensure_ascii=False, default=str, sort_keys=True) + "\n"
+                        for e in entries)
         with self._lock:
             if self._fh is None:
                 raise RuntimeError("journal is not open")
-            self._fh.write(line + "\n")
+            self._fh.write(lines)
             self._fh.flush()
             os.fsync(self._fh.fileno())
 

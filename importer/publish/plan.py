@@ -27,8 +27,9 @@ is refused by the catalogue anyway); another state in the column is sent as a tr
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -80,6 +81,18 @@ class ResourceStep:
     resource_id: str | None = None
     body: dict[str, Any] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
+    #: a create's own id (uuid4), chosen here and journaled before it is sent, so a
+    #: repeat of the create (a retry, a resumed run) names the same resource and cannot
+    #: make a second one (tests/contract/test_resource_ids.py).
+    new_id: str | None = None
+
+
+#: the resource rows' ids an earlier run chose, by (sheet, row) of the resource row.
+ResourceIds = Mapping[tuple[str, int], str]
+
+
+def new_resource_id() -> str:
+    return str(uuid.uuid4())
 
 
 @dataclass
@@ -194,15 +207,24 @@ def _searchable(name: str) -> bool:
 
 
 def build_plan(records: Iterable[DatasetRecord], existing: Existing, layout: Layout,
-               options: PlanOptions = PlanOptions()) -> list[RowPlan]:
-    """One :class:`RowPlan` per record, in row order."""
-    plans = [_plan_row(r, existing, layout, options) for r in records]
+               options: PlanOptions = PlanOptions(), resource_ids: ResourceIds | None = None,
+               new_id: Callable[[], str] = new_resource_id) -> list[RowPlan]:
+    """One :class:`RowPlan` per record, in row order. A resource to create gets the id
+    ``resource_ids`` gives its row (chosen by the run being resumed), else ``new_id()``."""
+    ids = _Ids(resource_ids or {}, new_id)
+    plans = [_plan_row(r, existing, layout, options, ids) for r in records]
     _flag_collisions(plans)
     return plans
 
 
+@dataclass(frozen=True)
+class _Ids:
+    earlier: ResourceIds
+    new: Callable[[], str]
+
+
 def _plan_row(record: DatasetRecord, existing: Existing, layout: Layout,
-              options: PlanOptions) -> RowPlan:
+              options: PlanOptions, ids: _Ids) -> RowPlan:
     given_id = record.package.get("id")
     if given_id:
         stored = existing.by_id.get(str(given_id))
@@ -227,7 +249,7 @@ def _plan_row(record: DatasetRecord, existing: Existing, layout: Layout,
     if options.create_only:
         return RowPlan(record, Action.SKIP, existing=stored,
                        reason="a record with this name already exists (--create-only)")
-    return _plan_update(record, stored, layout, options)
+    return _plan_update(record, stored, layout, options, ids)
 
 
 def create_body(record: DatasetRecord, layout: Layout) -> dict[str, Any]:
@@ -269,10 +291,10 @@ def _normal_items(body: dict[str, Any], layout: Layout) -> list[tuple[str, Any]]
 
 
 def _plan_update(record: DatasetRecord, stored: dict[str, Any], layout: Layout,
-                 options: PlanOptions) -> RowPlan:
+                 options: PlanOptions, ids: _Ids) -> RowPlan:
     plan = RowPlan(record, Action.UNCHANGED, existing=stored)
     body, changes = patch_body(record, stored, layout)
-    steps = [_plan_resource(r, stored, layout) for r in record.resources]
+    steps = [_plan_resource(r, stored, layout, ids) for r in record.resources]
     problems = _resource_collisions(steps)
     if problems:
         return RowPlan(record, Action.INVALID, existing=stored, problems=problems,
@@ -361,20 +383,26 @@ def merge_entries(f: Field, given: list[Any], stored: Any) -> list[Any]:
     return merged
 
 
-def _plan_resource(rec: ResourceRecord, stored: dict[str, Any], layout: Layout) -> ResourceStep:
+def _plan_resource(rec: ResourceRecord, stored: dict[str, Any], layout: Layout,
+                   ids: _Ids) -> ResourceStep:
     existing = stored.get("resources") or []
     rid = rec.resource.get("id")
+    earlier = ids.earlier.get((rec.sheet, rec.row))
     match = None
     if rid:
         match = next((r for r in existing if r.get("id") == rid), None)
-    elif rec.resource.get("name"):
-        match = next((r for r in existing if r.get("name") == rec.resource["name"]), None)
+    else:
+        if earlier:  # made by the run being resumed, under the id it chose
+            match = next((r for r in existing if r.get("id") == earlier), None)
+        if match is None and rec.resource.get("name"):
+            match = next((r for r in existing if r.get("name") == rec.resource["name"]), None)
     label = str(rec.resource.get("name") or rid or f"row {rec.row}")
     if match is None:
         body = {k: v for k, v in rec.resource.items() if k != "id"}
         changes = [Change(f"resources[{label}].{k}", None, v)
                    for k, v in normalise_resource(body, layout).items()]
-        return ResourceStep(rec, Action.CREATE, body=body, changes=changes)
+        return ResourceStep(rec, Action.CREATE, body=body, changes=changes,
+                            new_id=earlier or ids.new())
     body, changes = {}, []
     given = dict(rec.resource)
     for key in sorted(rec.cleared):

@@ -165,7 +165,8 @@ def import_records(
             search_complete=lambda r: str(r.package.get("owner_org")) in orgs,
             workers=options.workers)
     plan_options = PlanOptions(options.create_only, options.update_only, options.publish)
-    plans = build_plan(valid, existing, layout, plan_options)
+    plans = build_plan(valid, existing, layout, plan_options, resource_ids=_earlier_ids(
+        options.journal_path, workbook_sha256, client.url))
     for rec in invalid:
         own = [p for p in problems if (p.sheet, p.row) == (rec.sheet, rec.row)]
         plans.append(RowPlan(rec, Action.INVALID, problems=own,
@@ -197,6 +198,11 @@ def import_records(
             runnable.append(plan)
         else:
             sink(_confirmed(static_outcome(plan), state))
+    if journal:  # the ids of the resources to create, on disk before any is sent
+        journal.write_many([{"type": "resource-id", "sheet": step.record.sheet,
+                             "row": step.record.row, "id": step.new_id}
+                            for plan in runnable for step in plan.resources
+                            if step.action is Action.CREATE and step.new_id])
     if progress:
         progress.start(len(plans), already=len(done))
     engine = Engine(client, layout, options.workers, columns)
@@ -250,6 +256,18 @@ def _confirmed(outcome: RowOutcome, state: JournalState | None) -> RowOutcome:
         outcome.confirmed = True
         outcome.message = f"{earlier['status']} by an earlier run; confirmed on the site"
     return outcome
+
+
+def _earlier_ids(path: Path | None, sha: str | None, site: str) -> dict[tuple[str, int], str]:
+    """The resource ids the run being resumed chose (none when :func:`_open_journal`
+    will start afresh: another workbook or site, or the last run finished)."""
+    if path is None:
+        return {}
+    state = read_journal(path)
+    if (state.workbook_sha256 and state.workbook_sha256 != sha) or \
+            (state.site and state.site != site) or state.complete:
+        return {}
+    return state.resource_ids
 
 
 def _open_journal(path: Path | None, sha: str | None, site: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import time
 from collections.abc import Callable
 
 import pytest
@@ -52,11 +53,12 @@ def test_faults_every_row_accounted_for_no_duplicates(
         second = import_records(edited, client2, LAYOUT, ImportOptions(workers=3))
         assert [o.status for o in second.outcomes] == [Status.UPDATED] * 30
 
-        # new resources (resource_create) under lost answers, drops and error statuses; a
-        # request held past the timeout and committed later is left out here: resources
-        # have no unique key, so that case is a documented limit (docs/import.md)
-        proxy.faults.delay = 0.0
-        lost_before = faults.stats["lose"]
+        # new resources (resource_create) under lost answers, drops, error statuses and
+        # requests held past the timeout that the site commits after the client's look-up
+        # and retry: each create carries its own id, so a late repeat is the same resource
+        proxy.faults.delay = 0.15
+        lost_before = faults.stats["lose resource_create"]
+        held_before = faults.stats["delay resource_create"]
         added = []
         for record in edited:
             pkg = copy.deepcopy(record.package)
@@ -67,7 +69,12 @@ def test_faults_every_row_accounted_for_no_duplicates(
         client3 = make_client(url=proxy.url, timeout=1.5, policy=POLICY)
         third = import_records(added, client3, LAYOUT, ImportOptions(workers=3))
         assert [o.status for o in third.outcomes] == [Status.UPDATED] * 30
-        assert faults.stats["lose"] > lost_before
+        assert faults.stats["lose resource_create"] > lost_before, faults.stats
+        assert faults.stats["delay resource_create"] > held_before, faults.stats
+        planned_ids = {p.name: [s.new_id for s in p.resources if s.new_id]
+                       for p in third.plans}
+        time.sleep(faults.delay_seconds + 1.0)  # let every held request reach the site
+
 
     direct = make_client()
     stored = _stored_by_prefix(direct, prefix)
@@ -77,6 +84,42 @@ def test_faults_every_row_accounted_for_no_duplicates(
         assert pkg["notes"] == "Edited through a bad network."
         assert sorted(r["name"] for r in pkg["resources"]) == [
             "Download CSV 1", "Download CSV 2", "Download CSV 3"]  # no duplicate
+        assert [r["id"] for r in pkg["resources"] if r["name"] == "Download CSV 3"] == \
+            planned_ids[pkg["name"]]  # created under the id the plan chose
         assert {r["description"] for r in pkg["resources"]} == {"edited"}
     last = import_records(added, make_client(), LAYOUT, ImportOptions())
     assert [o.status for o in last.outcomes] == [Status.UNCHANGED] * 30
+
+
+@pytest.mark.parametrize(("faults", "creates"), [
+    # the site commits, the answer is lost: one look-up by id finds it, no second create
+    (Faults(lose=1.0, actions=frozenset({"resource_create"})), 1),
+    # every create is held past the client's timeout and committed later: the look-up
+    # after the first timeout finds nothing and the create is sent again; the look-up
+    # after the second finds the first one, and the second, arriving late, meets it
+    (Faults(delay=1.0, delay_seconds=2.5, actions=frozenset({"resource_create"})), 2),
+])
+def test_resource_create_repeated_by_a_late_commit_is_one_resource(
+    ckan_site: CkanSite, make_client: Callable[..., Client], prefix: str, faults: Faults,
+    creates: int,
+) -> None:
+    record = make_records(prefix, 1, ckan_site.child_org.id)[0]
+    assert import_records([record], make_client(), LAYOUT, ImportOptions()).outcomes[0] \
+        .status is Status.CREATED
+    pkg = copy.deepcopy(record.package)
+    added = make_record({**pkg, "_resources": [
+        *(r.resource for r in record.resources),
+        {**record.resources[0].resource, "name": "Download CSV 3"}]},
+        record.row, record.resources[0].row)
+    with FaultProxy(ckan_site.url, faults) as proxy:
+        client = make_client(url=proxy.url, timeout=1.5,
+                             policy=RetryPolicy(attempts=6, base=0.05, cap=0.2))
+        result = import_records([added], client, LAYOUT, ImportOptions())
+        assert [o.status for o in result.outcomes] == [Status.UPDATED]
+        assert client.transport.counts["resource_create"] == creates
+        assert client.transport.counts["resource_show"] == creates
+        time.sleep(faults.delay_seconds + 1.0)  # every held request has reached the site
+    planned = [s.new_id for s in result.plans[0].resources if s.new_id]
+    stored = make_client().call("package_show", {"id": record.name})["resources"]
+    assert [r["name"] for r in stored] == ["Download CSV 1", "Download CSV 2", "Download CSV 3"]
+    assert [r["id"] for r in stored][2:] == planned
