@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check importer tests bench devcat
+	$(BIN)/ruff check importer tests bench devcat scripts samples
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
