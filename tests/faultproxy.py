@@ -50,6 +50,8 @@ class FaultProxy:
         self.faults = faults
         self._rng = random.Random(faults.seed)
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._in_flight = 0
         self.enabled = True
         proxy = self
 
@@ -99,7 +101,24 @@ class FaultProxy:
         with self._lock:
             return self._rng.choice(STATUS_FAULTS)
 
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        """Block until no request is inside the proxy (held ones included), so that the
+        next step of a test meets no late request of the previous one."""
+        with self._idle:
+            if not self._idle.wait_for(lambda: self._in_flight == 0, timeout):
+                raise TimeoutError(f"{self._in_flight} requests still in the proxy")
+
     def handle(self, req: BaseHTTPRequestHandler, method: str) -> None:
+        with self._lock:
+            self._in_flight += 1
+        try:
+            self._handle(req, method)
+        finally:
+            with self._idle:
+                self._in_flight -= 1
+                self._idle.notify_all()
+
+    def _handle(self, req: BaseHTTPRequestHandler, method: str) -> None:
         length = int(req.headers.get("Content-Length") or 0)
         body = req.rfile.read(length) if length else b""
         action = req.path.rsplit("/", 1)[-1].split("?")[0]

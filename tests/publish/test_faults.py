@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import os
-import time
 from collections.abc import Callable
 
 import pytest
@@ -18,7 +17,13 @@ from tests.publish.factory import LAYOUT, make_record, make_records
 
 pytestmark = [pytest.mark.ckan, pytest.mark.slow]
 
-POLICY = RetryPolicy(attempts=10, base=0.05, cap=0.4, max_retry_after=1.0)
+# 14 attempts: at the heaviest fault rate below (45 % of requests) a call still gives up
+# once in ~70,000 (0.45 ** 14), not once in ~3,000 as with 10
+POLICY = RetryPolicy(attempts=14, base=0.05, cap=0.4, max_retry_after=1.0)
+# requests are held (DELAY) past the client's TIMEOUT and then forwarded; the margins on
+# both sides (DELAY - TIMEOUT, and 2 * TIMEOUT - DELAY for the second look-up) are 1.25 s,
+# so a slow, shared machine does not turn a held request into a different story
+TIMEOUT, DELAY = 2.5, 3.75
 
 
 def _stored_by_prefix(client: Client, prefix: str) -> list[dict]:
@@ -32,15 +37,17 @@ def test_faults_every_row_accounted_for_no_duplicates(
     ckan_site: CkanSite, make_client: Callable[..., Client], prefix: str
 ) -> None:
     records = make_records(prefix, 30, ckan_site.child_org.id)
-    faults = Faults(drop=0.08, delay=0.04, status=0.12, lose=0.10, delay_seconds=2.5,
+    faults = Faults(drop=0.08, delay=0.04, status=0.12, lose=0.10, delay_seconds=DELAY,
                     seed=int(os.environ.get("FAULT_SEED", "7")))
     with FaultProxy(ckan_site.url, faults) as proxy:
-        client = make_client(url=proxy.url, timeout=1.5, policy=POLICY)
+        client = make_client(url=proxy.url, timeout=TIMEOUT, policy=POLICY)
         first = import_records(records, client, LAYOUT, ImportOptions(workers=3))
-        assert [o.status for o in first.outcomes] == [Status.CREATED] * 30
+        assert [(o.status, o.message) for o in first.outcomes] == [
+            (Status.CREATED, "created")] * 30
         for fault in ("drop", "delay", "lose"):
             assert faults.stats[fault] > 0, faults.stats
         assert sum(n for k, n in faults.stats.items() if k.startswith("status")) > 0
+        proxy.wait_idle()  # a held request of this step never lands in the next one
 
         edited = []
         for record in records:
@@ -49,9 +56,12 @@ def test_faults_every_row_accounted_for_no_duplicates(
             edited.append(make_record({**pkg, "_resources": [
                 {**r.resource, "description": "edited"} for r in record.resources]},
                 record.row, record.resources[0].row))
-        client2 = make_client(url=proxy.url, timeout=1.5, policy=POLICY)
+        client2 = make_client(url=proxy.url, timeout=TIMEOUT, policy=POLICY)
         second = import_records(edited, client2, LAYOUT, ImportOptions(workers=3))
-        assert [o.status for o in second.outcomes] == [Status.UPDATED] * 30
+        assert [(o.status, o.message) for o in second.outcomes] == [(
+            Status.UPDATED, "record patched, resource Download CSV 1 updated, "
+            "resource Download CSV 2 updated")] * 30
+        proxy.wait_idle()
 
         # new resources (resource_create) under lost answers, drops, error statuses and
         # requests held past the timeout that the site commits after the client's look-up
@@ -66,14 +76,15 @@ def test_faults_every_row_accounted_for_no_duplicates(
                 *(r.resource for r in record.resources),
                 {**record.resources[0].resource, "name": "Download CSV 3"}]},
                 record.row, record.resources[0].row))
-        client3 = make_client(url=proxy.url, timeout=1.5, policy=POLICY)
+        client3 = make_client(url=proxy.url, timeout=TIMEOUT, policy=POLICY)
         third = import_records(added, client3, LAYOUT, ImportOptions(workers=3))
-        assert [o.status for o in third.outcomes] == [Status.UPDATED] * 30
+        assert [(o.status, o.message) for o in third.outcomes] == [
+            (Status.UPDATED, "resource Download CSV 3 created")] * 30
         assert faults.stats["lose resource_create"] > lost_before, faults.stats
         assert faults.stats["delay resource_create"] > held_before, faults.stats
         planned_ids = {p.name: [s.new_id for s in p.resources if s.new_id]
                        for p in third.plans}
-        time.sleep(faults.delay_seconds + 1.0)  # let every held request reach the site
+        proxy.wait_idle()  # every held request has reached the site
 
 
     direct = make_client()
@@ -97,7 +108,7 @@ def test_faults_every_row_accounted_for_no_duplicates(
     # every create is held past the client's timeout and committed later: the look-up
     # after the first timeout finds nothing and the create is sent again; the look-up
     # after the second finds the first one, and the second, arriving late, meets it
-    (Faults(delay=1.0, delay_seconds=2.5, actions=frozenset({"resource_create"})), 2),
+    (Faults(delay=1.0, delay_seconds=DELAY, actions=frozenset({"resource_create"})), 2),
 ])
 def test_resource_create_repeated_by_a_late_commit_is_one_resource(
     ckan_site: CkanSite, make_client: Callable[..., Client], prefix: str, faults: Faults,
@@ -112,13 +123,13 @@ def test_resource_create_repeated_by_a_late_commit_is_one_resource(
         {**record.resources[0].resource, "name": "Download CSV 3"}]},
         record.row, record.resources[0].row)
     with FaultProxy(ckan_site.url, faults) as proxy:
-        client = make_client(url=proxy.url, timeout=1.5,
+        client = make_client(url=proxy.url, timeout=TIMEOUT,
                              policy=RetryPolicy(attempts=6, base=0.05, cap=0.2))
         result = import_records([added], client, LAYOUT, ImportOptions())
         assert [o.status for o in result.outcomes] == [Status.UPDATED]
         assert client.transport.counts["resource_create"] == creates
         assert client.transport.counts["resource_show"] == creates
-        time.sleep(faults.delay_seconds + 1.0)  # every held request has reached the site
+        proxy.wait_idle()  # every held request has reached the site
     planned = [s.new_id for s in result.plans[0].resources if s.new_id]
     stored = make_client().call("package_show", {"id": record.name})["resources"]
     assert [r["name"] for r in stored] == ["Download CSV 1", "Download CSV 2", "Download CSV 3"]
