@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import resource
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -75,7 +76,7 @@ def median_time(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=int, default=10_000)
     parser.add_argument("--resources-per", type=int, default=2)
@@ -83,6 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--core-only", action="store_true",
                         help="only read + map + validate (for /usr/bin/time -v)")
     args = parser.parse_args(argv)
+    print(f"machine: {machine()}; median of {args.repeat}")
     layout = build_layout(load_bundled())
     path = Path(tempfile.gettempdir()) / (
         f"bcdc-bench-read-{args.datasets}x{args.resources_per}.xlsx")
@@ -93,7 +95,6 @@ def main(argv: list[str] | None = None) -> None:
     rows = args.datasets * (1 + args.resources_per)
     print(f"workbook: {args.datasets} datasets + {args.datasets * args.resources_per} "
           f"resources = {rows} rows, {path.stat().st_size / 1e6:.1f} MB")
-    print(f"machine: {machine()}; median of {args.repeat}")
 
     def core() -> int:
         read = read_workbook(path, layout)
@@ -135,7 +136,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"| {name} | {wall:.3f} | {rw} | {cpu:.3f} | {rc} |")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak RSS of this process: {peak:.0f} MB")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

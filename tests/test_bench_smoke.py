@@ -1,0 +1,39 @@
+"""The offline benchmarks still run (tiny sizes, one round): a bench that rots unnoticed
+gives no figure when one is needed. Nothing here is timed."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bench import check_bench, check_floor, read_bench
+
+
+@pytest.mark.parametrize(("main", "argv", "rows"), [
+    (check_floor.main, ["--datasets", "12", "--repeat", "1"], [
+        r"\| \(a\) raw read, calamine \| \d+\.\d{3} \| 1\.00 \|",
+        r"\| \(f\) floor: read \+ trim \+ row dicts \+ sheet XML \| \d+\.\d{3} \| \d+\.\d{2} \|",
+        r"\| \(b\) full check \+ report \| \d+\.\d{3} \| \d+\.\d{2} \|",
+    ]),
+    (check_bench.main, ["--datasets", "12", "--repeat", "1"], [
+        r"valid: True; medians of 1:",
+        r"\(b\)/\(a\) = \d+\.\d \(target <= 2\); \(b\) = \d+\.\d s \(target < 10 s\)",
+    ]),
+    (read_bench.main, ["--datasets", "12", "--repeat", "1"], [
+        r"\| raw values: python-calamine iter_rows \| \d+\.\d{3} \| 1\.00 \|",
+        r"\| read \+ map \+ validate \| \d+\.\d{3} \| \d+\.\d{2} \|",
+    ]),
+], ids=["check_floor", "check_bench", "read_bench"])
+def test_bench_runs(main: Callable[[list[str]], int], argv: list[str], rows: list[str],
+                    capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # read_bench keeps its file
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("machine: ")
+    for pattern in rows:
+        assert re.search(pattern, out), (pattern, out)
