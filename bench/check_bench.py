@@ -30,7 +30,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from bench.measure import machine, timed
-from bench.workbook import build
+from bench.workbook import build, size_options
 from importer.check import run_check
 from importer.report.outputs import Outputs, write_check_outputs
 from importer.schema import build_layout, load_bundled
@@ -75,9 +75,7 @@ def peak_memory(path: Path, out: Path) -> tuple[int, float, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", type=int, default=10_000)
-    parser.add_argument("--resources-per", type=int, default=2)
-    parser.add_argument("--repeat", type=int, default=5)
+    size_options(parser)
     parser.add_argument("--memory", action="store_true",
                         help="also measure peak memory of the CLI on --memory-rows rows")
     parser.add_argument("--memory-rows", type=int, default=100_000)

@@ -29,7 +29,7 @@ import zipfile
 from pathlib import Path
 
 from bench.check_bench import machine
-from bench.workbook import build
+from bench.workbook import build, size_options
 
 #: one measurement, run with PYTHONPATH pointing at the version measured; only uses API
 #: present in every version since the report writer was merged.
@@ -97,9 +97,7 @@ def _parts(path: Path) -> dict[str, bytes]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", required=True, help="git revision to compare with")
-    parser.add_argument("--datasets", type=int, default=10_000)
-    parser.add_argument("--resources-per", type=int, default=2)
-    parser.add_argument("--repeat", type=int, default=5)
+    size_options(parser)
     parser.add_argument("--mistakes", type=int, default=0,
                         help="spoil about one row in N (0: a valid workbook)")
     args = parser.parse_args(argv)

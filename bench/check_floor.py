@@ -38,7 +38,7 @@ from python_calamine import CalamineWorkbook
 
 from bench.check_bench import full_check, read_raw
 from bench.measure import machine
-from bench.workbook import build
+from bench.workbook import build, size_options
 
 
 def _normaliser(memo: dict[Any, str | None]) -> Callable[[Any], str | None]:
@@ -88,9 +88,7 @@ def floor(path: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", type=int, default=10_000)
-    parser.add_argument("--resources-per", type=int, default=2)
-    parser.add_argument("--repeat", type=int, default=7)
+    size_options(parser, repeat=7)
     args = parser.parse_args(argv)
 
     print(f"machine: {machine()}")

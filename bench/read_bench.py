@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.measure import machine
-from bench.workbook import build
+from bench.workbook import build, size_options
 from importer.map.forward import map_rows
 from importer.map.resolve import OfflineResolver
 from importer.read import read_workbook
@@ -78,9 +78,7 @@ def median_time(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", type=int, default=10_000)
-    parser.add_argument("--resources-per", type=int, default=2)
-    parser.add_argument("--repeat", type=int, default=5)
+    size_options(parser)
     parser.add_argument("--core-only", action="store_true",
                         help="only read + map + validate (for /usr/bin/time -v)")
     args = parser.parse_args(argv)

@@ -7,6 +7,7 @@ through the four ``bcdc_type`` values with their conditional fields filled.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -115,3 +116,10 @@ def build(path: Path, datasets: int, resources_per: int = 2, layout: Layout | No
             ws.append([values.get(h) for h in headers])
     wb.save(path)
     return path
+
+
+def size_options(parser: argparse.ArgumentParser, repeat: int = 5) -> None:
+    """The options every workbook benchmark takes: its size and how many rounds."""
+    parser.add_argument("--datasets", type=int, default=10_000)
+    parser.add_argument("--resources-per", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=repeat)
