@@ -12,6 +12,7 @@ import io
 import shutil
 import struct
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -263,3 +264,37 @@ def valid_copy(tmp: Path) -> Path:
     path = tmp / "datasets.xlsx"
     shutil.copy(VALID, path)
     return path
+
+
+SAVE_AS = "open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook)"
+
+#: every generated file that cannot be used at all, with the one line that says why: the
+#: library's WorkbookError text, which the command prints after "Error: ".
+UNUSABLE: list[tuple[Callable[[Path], Path], str]] = [
+    (truncated_xlsx,
+     "truncated.xlsx is damaged or incomplete (not a readable zip archive; was the "
+     f"download or copy cut short?): {SAVE_AS}"),
+    (not_a_zip_xlsx,
+     "notes.xlsx is not a valid .xlsx file (it is not a zip archive; it may be "
+     f"damaged, or another kind of file renamed): {SAVE_AS}"),
+    (xls_file, f"old.xls is an old-style Excel 97-2003 (.xls) file: {SAVE_AS}"),
+    (encrypted_xlsx,
+     "secret.xlsx is password-protected (encrypted): remove the password in Excel "
+     "(File > Info > Protect Workbook > Encrypt with Password) and save it again"),
+    (ods_file, f"datasets.ods is an OpenDocument spreadsheet (.ods): {SAVE_AS}"),
+    (empty_file, "empty.xlsx is empty (0 bytes)"),
+    (empty_workbook,
+     "blank.xlsx has no 'datasets' sheet (its sheets: 'Sheet'); put one dataset per "
+     "row in a sheet named 'datasets', as in the template"),
+    (empty_datasets_sheet, "sheet 'datasets' is empty"),
+    (ten_thousand_columns,
+     "sheet 'datasets' has 10000 header cells in row 1; a catalogue sheet has about "
+     "100 (at most 1000 are read): is this the right file?"),
+    (zip_bomb,
+     "bomb.xlsx would expand to 256 MB in xl/worksheets/sheet2.xml (from 254 KB): "
+     "refusing it as a possible zip bomb"),
+    (entity_bomb,
+     "entities.xlsx contains an XML document type declaration in "
+     "xl/worksheets/sheet1.xml, which Excel never writes; refusing it as unsafe (possible "
+     "XML entity bomb)"),
+]

@@ -14,36 +14,10 @@ from openpyxl import load_workbook
 import tests.corpus_files as corpus
 from tests.cli.clirun import run_cli
 
-SAVE_AS = "open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook)"
+SAVE_AS = corpus.SAVE_AS
 
 UNUSABLE: list[tuple[Callable[[Path], Path], str]] = [
-    (corpus.truncated_xlsx,
-     "Error: truncated.xlsx is damaged or incomplete (not a readable zip archive; was the "
-     f"download or copy cut short?): {SAVE_AS}"),
-    (corpus.not_a_zip_xlsx,
-     "Error: notes.xlsx is not a valid .xlsx file (it is not a zip archive; it may be "
-     f"damaged, or another kind of file renamed): {SAVE_AS}"),
-    (corpus.xls_file, f"Error: old.xls is an old-style Excel 97-2003 (.xls) file: {SAVE_AS}"),
-    (corpus.encrypted_xlsx,
-     "Error: secret.xlsx is password-protected (encrypted): remove the password in Excel "
-     "(File > Info > Protect Workbook > Encrypt with Password) and save it again"),
-    (corpus.ods_file, f"Error: datasets.ods is an OpenDocument spreadsheet (.ods): {SAVE_AS}"),
-    (corpus.empty_file, "Error: empty.xlsx is empty (0 bytes)"),
-    (corpus.empty_workbook,
-     "Error: blank.xlsx has no 'datasets' sheet (its sheets: 'Sheet'); put one dataset per "
-     "row in a sheet named 'datasets', as in the template"),
-    (corpus.empty_datasets_sheet, "Error: sheet 'datasets' is empty"),
-    (corpus.ten_thousand_columns,
-     "Error: sheet 'datasets' has 10000 header cells in row 1; a catalogue sheet has about "
-     "100 (at most 1000 are read): is this the right file?"),
-    (corpus.zip_bomb,
-     "Error: bomb.xlsx would expand to 256 MB in xl/worksheets/sheet2.xml (from 254 KB): "
-     "refusing it as a possible zip bomb"),
-    (corpus.entity_bomb,
-     "Error: entities.xlsx contains an XML document type declaration in "
-     "xl/worksheets/sheet1.xml, which Excel never writes; refusing it as unsafe (possible "
-     "XML entity bomb)"),
-]
+    (make, f"Error: {message}") for make, message in corpus.UNUSABLE]
 
 
 REAL = Path(__file__).resolve().parents[1] / "corpus"
