@@ -9,6 +9,11 @@ At set rates, with a seeded RNG, each request to ``/api/3/action/...`` may be:
 * ``lose``: forwarded, the server commits, and the answer is thrown away (connection
   closed): the client cannot know whether its write happened.
 
+``script`` makes faults certain where a test needs them: ``{"resource_create": ["lose",
+"delay"]}`` gives the next two ``resource_create`` requests those faults (``None`` for
+none), before the random draws take over; a test that asserts a fault happened must not
+depend on a draw (0.9 ** 30 = 4 % of runs see no 10 % fault in 30 requests).
+
 Stdlib only (``http.server`` threads + ``http.client``). ``stats`` counts what was done,
 in all (``"delay"``) and per action (``"delay resource_create"``).
 """
@@ -38,6 +43,8 @@ class Faults:
     seed: int = 1
     #: only these actions get faults (None = all).
     actions: frozenset[str] | None = None
+    #: action -> the faults of its next requests, in order, before any random draw.
+    script: dict[str, list[str | None]] = field(default_factory=dict)
     stats: Counter[str] = field(default_factory=Counter)
 
 
@@ -89,6 +96,8 @@ class FaultProxy:
         if not self.enabled or (f.actions is not None and action not in f.actions):
             return None
         with self._lock:
+            if f.script.get(action):
+                return f.script[action].pop(0)
             x = self._rng.random()
             for name, rate in (("drop", f.drop), ("delay", f.delay), ("status", f.status),
                                ("lose", f.lose)):

@@ -38,7 +38,8 @@ def test_faults_every_row_accounted_for_no_duplicates(
 ) -> None:
     records = make_records(prefix, 30, ckan_site.child_org.id)
     faults = Faults(drop=0.08, delay=0.04, status=0.12, lose=0.10, delay_seconds=DELAY,
-                    seed=int(os.environ.get("FAULT_SEED", "7")))
+                    seed=int(os.environ.get("FAULT_SEED", "7")),
+                    script={"package_create": ["drop", "delay", "status", "lose"]})
     with FaultProxy(ckan_site.url, faults) as proxy:
         client = make_client(url=proxy.url, timeout=TIMEOUT, policy=POLICY)
         first = import_records(records, client, LAYOUT, ImportOptions(workers=3))
@@ -67,6 +68,7 @@ def test_faults_every_row_accounted_for_no_duplicates(
         # requests held past the timeout that the site commits after the client's look-up
         # and retry: each create carries its own id, so a late repeat is the same resource
         proxy.faults.delay = 0.15
+        proxy.faults.script = {"resource_create": ["lose", "delay", None, "drop", "status"]}
         lost_before = faults.stats["lose resource_create"]
         held_before = faults.stats["delay resource_create"]
         added = []
