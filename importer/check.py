@@ -11,11 +11,12 @@ from pathlib import Path
 
 from importer.gcpause import gc_paused
 from importer.map.forward import map_rows
-from importer.map.resolve import OfflineResolver, Resolver
+from importer.map.resolve import OfflineResolver, Resolver, SiteResolver
 from importer.problems import Problem, Severity, count_errors, sort_key
 from importer.read import ReadResult, read_workbook
 from importer.records import DatasetRecord
-from importer.schema import Layout
+from importer.schema import Layout, build_layout, load_bundled, load_from_site
+from importer.site import Site
 from importer.validate import validate, validate_resources
 
 
@@ -36,6 +37,18 @@ class CheckResult:
     def valid(self) -> bool:
         """No errors (warnings allowed): the workbook may be imported."""
         return self.errors == 0
+
+
+def check_setup(url: str | None, token: str | None,
+                dataset_type: str) -> tuple[Layout, Resolver | None]:
+    """What a check is made against. Offline: the bundled schema, organizations kept as
+    written. With a site: that site's own schema (a site may differ from the bundled copy)
+    and a resolver that turns organization and licence names into the site's ids, and
+    says which organizations the token may create datasets in."""
+    if not url:
+        return build_layout(load_bundled()), None
+    site = Site(url, token)
+    return build_layout(load_from_site(site, dataset_type, url)), SiteResolver(site)
 
 
 def run_check(path: Path, layout: Layout, *, resolver: Resolver | None = None) -> CheckResult:

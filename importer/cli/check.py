@@ -14,16 +14,16 @@ from pathlib import Path
 
 import click
 
-from importer.check import CheckResult, run_check
+from importer.check import CheckResult, check_setup, run_check
 from importer.errors import ImporterError, WorkbookError
 from importer.files import is_special, special_input_message
 from importer.gcpause import gc_paused
-from importer.map.resolve import SiteResolver
+from importer.map.resolve import Resolver
 from importer.report.console import render_console_summary
 from importer.report.outputs import Outputs, check_targets, default_report_path
 from importer.report.outputs import write_check_outputs as write_outputs
-from importer.schema import Layout, build_layout, load_bundled, load_from_site
-from importer.site import TOKEN_ENV, Site, env_token
+from importer.schema import Layout
+from importer.site import TOKEN_ENV, env_token
 
 DATASET_TYPE = "bcdc_dataset"
 
@@ -54,14 +54,8 @@ def check_command(file: Path, report: Path | None, no_report: bool, json_path: P
     target = None if no_report else (report or default_report_path(file))
     outputs = Outputs(file, target, json_path, force)
     check_targets(outputs)  # refuse a bad output path before the (long) check
-    resolver = None
     token = env_token(os.environ)
-    if url:
-        site = Site(url, token)
-        layout = build_layout(load_from_site(site, dataset_type, url))
-        resolver = SiteResolver(site)
-    else:
-        layout = _bundled_layout()
+    layout, resolver = check_setup(url, token, dataset_type)
     created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     facts = [("Checked against", url or "the bundled bcdc_dataset schema (offline)")]
     with gc_paused():  # (the collector would only walk the records: see importer.gcpause)
@@ -76,11 +70,7 @@ def check_command(file: Path, report: Path | None, no_report: bool, json_path: P
     return 0 if summary.valid else 1
 
 
-def _bundled_layout() -> Layout:
-    return build_layout(load_bundled())
-
-
-def _run(file: Path, layout: Layout, resolver: SiteResolver | None) -> CheckResult:
+def _run(file: Path, layout: Layout, resolver: Resolver | None) -> CheckResult:
     """Run the check; an unexpected failure on some odd input becomes one line, exit 2."""
     try:
         return run_check(file, layout, resolver=resolver)

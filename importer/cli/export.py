@@ -9,9 +9,6 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from importer.errors import SchemaError
-from importer.schema import load_bundled, load_from_site
-from importer.schema.model import Schema
 from importer.site import TOKEN_ENV, Site, env_token
 
 if TYPE_CHECKING:  # imported when the command runs: other commands need not load them
@@ -46,7 +43,7 @@ def export_command(
     (optional for public records).
     """
     from importer.export.fetch import Selection, read_names
-    from importer.export.run import check_output, export_records
+    from importer.export.run import check_output, export_records, site_schema
     from importer.map.resolve import SiteResolver
     from importer.template.lists import ChoiceLists
 
@@ -59,7 +56,9 @@ def export_command(
     )
     site = Site(url, env_token(os.environ))
     lists = ChoiceLists.from_site(site)  # first: an unreachable site stops here
-    schema = _schema(site, dataset_type, url)
+    schema, note = site_schema(site, dataset_type, url)
+    if note:
+        click.echo(f"Note: {note}", err=True)
     progress = _progress(sys.stderr) if sys.stderr.isatty() else None
     # With a token the file is checked as `import` with that token will check it.
     resolver = SiteResolver(site) if site.token else None
@@ -71,16 +70,6 @@ def export_command(
     if site.token is None and (result.path is None or result.not_exported):
         click.echo(f"{TOKEN_ENV} is not set: only public, published records can be seen.")
     return 1 if result.not_exported else 0
-
-
-def _schema(site: Site, dataset_type: str, url: str) -> Schema:
-    """The site's own schema; the bundled one if the site does not publish it."""
-    try:
-        return load_from_site(site, dataset_type, url)
-    except SchemaError:
-        click.echo(f"Note: {url} does not publish its schema; using the bundled "
-                   f"{dataset_type} schema.", err=True)
-        return load_bundled()
 
 
 def _progress(stream: TextIO, width: int = 30) -> Progress:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from importer.check import run_check
-from importer.errors import OutputError
+from importer.errors import OutputError, SchemaError
 from importer.export.fetch import ActionCaller, Progress, Selection, fetch
 from importer.export.notes import Note, missing_notes, notes_for_row, other_type_notes
 from importer.export.settle import Sheets, Source, settle
@@ -20,6 +20,7 @@ from importer.files import is_special, special_output_message
 from importer.map.resolve import OfflineResolver, Resolver
 from importer.map.reverse import Lookups, Row, required_counts, reverse_package, reverse_resource
 from importer.problems import Problem
+from importer.schema import load_bundled, load_from_site
 from importer.schema.columns import DATASETS_SHEET, RESOURCES_SHEET, Layout, build_layout
 from importer.schema.model import Schema
 from importer.template.lists import ChoiceLists
@@ -37,6 +38,17 @@ class ExportResult:
     #: names asked for (``--names``) that are not in the file: not found, or another type.
     not_exported: list[str] = field(default_factory=list)
     layout: Layout | None = None
+
+
+def site_schema(site: ActionCaller, dataset_type: str, url: str) -> tuple[Schema, str | None]:
+    """The schema an export follows: the site's own, so the file is what that site accepts;
+    the bundled one, with a note saying so, when the site does not publish its schema (an
+    older catalogue without ckanext-scheming's API still has records worth exporting)."""
+    try:
+        return load_from_site(site, dataset_type, url), None
+    except SchemaError:
+        return load_bundled(), (f"{url} does not publish its schema; using the bundled "
+                                f"{dataset_type} schema.")
 
 
 def check_output(path: Path, force: bool) -> None:

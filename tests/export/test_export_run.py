@@ -11,9 +11,11 @@ import pytest
 
 from importer.errors import OutputError
 from importer.export.fetch import Selection
-from importer.export.run import export_records
+from importer.export.run import export_records, site_schema
 from importer.export.write import NOTE_HEADERS, NOTES_SHEET
 from importer.schema import load_bundled
+from importer.schema.load import BUNDLED_EXPANDED, data_path
+from importer.site import ActionFailed
 from importer.template.lists import ChoiceLists
 from tests.export.fakesite import FakeSite, make_packages
 
@@ -200,3 +202,34 @@ def test_settle_notes_an_error_no_blank_cell_can_avoid(schema) -> None:
         ("check-error", None, Severity.ERROR,
          "Check reports: Rows 2, 3 all refer to the same record."),
     ]
+
+
+class _SchemaSite:
+    """A site whose ``scheming_dataset_schema_show`` answers ``answer`` (or raises it)."""
+
+    def __init__(self, answer: object) -> None:
+        self.answer = answer
+
+    def call(self, action: str, **data: object) -> object:
+        assert (action, data) == ("scheming_dataset_schema_show",
+                                  {"type": "bcdc_dataset", "expanded": True})
+        if isinstance(answer := self.answer, Exception):
+            raise answer
+        return answer
+
+
+def test_site_schema_is_the_sites_own_when_published() -> None:
+    raw = json.loads(data_path(BUNDLED_EXPANDED).read_text())
+    raw["dataset_fields"] = [f for f in raw["dataset_fields"] if f["field_name"] != "purpose"]
+    schema, note = site_schema(_SchemaSite(raw), "bcdc_dataset", "https://cat.example")
+    assert (schema.source, note) == ("https://cat.example", None)
+    assert "purpose" not in {f.name for f in schema.dataset_fields}
+
+
+def test_site_schema_falls_back_to_the_bundled_one_with_a_note() -> None:
+    site = _SchemaSite(ActionFailed("scheming_dataset_schema_show", "Action name not known"))
+    schema, note = site_schema(site, "bcdc_dataset", "https://old.example")
+    assert (schema.source, note) == (
+        "bundled:bcdc_dataset.yaml",
+        "https://old.example does not publish its schema; using the bundled bcdc_dataset "
+        "schema.")
