@@ -1,10 +1,13 @@
 """Time the whole ``template`` command, start-up included, as a user runs it.
 
     python -m bench.template_bench [--runs N]
+    python -m bench.template_bench --python .venv/bin/python --python /tmp/bare/bin/python
 
 Runs ``python -m importer template -o <tmp>/t.xlsx --force`` (and the ``--example``
 variant) N times each, interleaved, and prints the median, min and max wall time, plus the
 bare interpreter start-up measured in the same loop for comparison. Target: < 2 s.
+With ``--python`` given more than once, every case runs under each interpreter (each a
+virtualenv with the project installed), interleaved, to compare installs side by side.
 """
 
 from __future__ import annotations
@@ -26,18 +29,24 @@ def _time(cmd: list[str]) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--python", action="append", metavar="PATH",
+                        help="interpreter to run the cases with (repeatable; default: this one)")
     args = parser.parse_args(argv)
+    pythons: list[str] = args.python or [sys.executable]
     with tempfile.TemporaryDirectory() as tmp:
         out = str(Path(tmp) / "t.xlsx")
-        cases = {
-            "python -c pass (interpreter start-up)": [sys.executable, "-c", "pass"],
-            "python -m importer --version": [sys.executable, "-m", "importer", "--version"],
-            "python -m importer template -o t.xlsx --force":
-                [sys.executable, "-m", "importer", "template", "-o", out, "--force"],
-            "python -m importer template -o t.xlsx --force --example":
-                [sys.executable, "-m", "importer", "template", "-o", out, "--force",
-                 "--example"],
-        }
+        cases: dict[str, list[str]] = {}
+        for python in pythons:
+            label = f"[{python}] " if len(pythons) > 1 else ""
+            cases |= {
+                f"{label}python -c pass (interpreter start-up)": [python, "-c", "pass"],
+                f"{label}python -m importer --version": [python, "-m", "importer", "--version"],
+                f"{label}python -m importer template -o t.xlsx --force":
+                    [python, "-m", "importer", "template", "-o", out, "--force"],
+                f"{label}python -m importer template -o t.xlsx --force --example":
+                    [python, "-m", "importer", "template", "-o", out, "--force",
+                     "--example"],
+            }
         times: dict[str, list[float]] = {name: [] for name in cases}
         for cmd in cases.values():  # warm the file cache once
             _time(cmd)
@@ -46,9 +55,10 @@ def main(argv: list[str] | None = None) -> int:
                 times[name].append(_time(cmd))
     print(f"machine: {machine()}")
     print(f"runs per case: {args.runs} (interleaved)")
-    print(f"{'case':58} {'median':>8} {'min':>8} {'max':>8}")
+    width = max(len(name) for name in times)
+    print(f"{'case':{width}} {'median':>8} {'min':>8} {'max':>8}")
     for name, values in times.items():
-        print(f"{name:58} {statistics.median(values):8.3f} {min(values):8.3f} "
+        print(f"{name:{width}} {statistics.median(values):8.3f} {min(values):8.3f} "
               f"{max(values):8.3f}")
     return 0
 
