@@ -351,13 +351,21 @@ def patch_body(record: DatasetRecord, stored: dict[str, Any],
                 body[TAGS_KEY] = [{"name": n} for n in new_n or []]
                 changes.append(Change(TAGS_KEY, old_n, new_n))
             continue
-        if f.kind is FieldKind.REPEATING and isinstance(new, list):
-            new = merge_entries(f, new, stored.get(key))
-        old_n, new_n = normalise_value(f, stored.get(key)), normalise_value(f, new)
-        if old_n != new_n:
-            body[key] = new
-            changes.append(Change(key, old_n, new_n))
+        _diff_field(f, key, new, stored.get(key), key, body, changes)
     return body, changes
+
+
+def _diff_field(f: Field, key: str, new: Any, old: Any, path: str, body: dict[str, Any],
+                changes: list[Change]) -> None:
+    """Send ``key`` (and record its change at ``path``) when the row's value differs from
+    the stored one in the API's normal form; the one comparison for records and
+    resources alike."""
+    if f.kind is FieldKind.REPEATING and isinstance(new, list):
+        new = merge_entries(f, new, old)
+    old_n, new_n = normalise_value(f, old), normalise_value(f, new)
+    if old_n != new_n:
+        body[key] = new
+        changes.append(Change(path, old_n, new_n))
 
 
 def _field_order(layout: Layout, key: str) -> int:
@@ -411,12 +419,7 @@ def _plan_resource(rec: ResourceRecord, stored: dict[str, Any], layout: Layout,
         f = field_for_key(layout, key, resource=True)
         if f is None or key == "id":
             continue
-        if f.kind is FieldKind.REPEATING and isinstance(new, list):
-            new = merge_entries(f, new, match.get(key))
-        old_n, new_n = normalise_value(f, match.get(key)), normalise_value(f, new)
-        if old_n != new_n:
-            body[key] = new
-            changes.append(Change(f"resources[{label}].{key}", old_n, new_n))
+        _diff_field(f, key, new, match.get(key), f"resources[{label}].{key}", body, changes)
     action = Action.UPDATE if body else Action.UNCHANGED
     return ResourceStep(rec, action, resource_id=str(match["id"]), body=body, changes=changes)
 
