@@ -66,6 +66,18 @@ def headers_for(rows: Sequence[Mapping[str, Any]], base: Sequence[str]) -> list[
     return out
 
 
+def datasets_book(path: Path, *rows: Sequence[Any]) -> Path:
+    """A workbook whose only sheet, ``datasets``, holds ``rows`` exactly as given (the first
+    is the header): for layouts :func:`write_xlsx` would tidy away (gaps, stray cells)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "datasets"
+    for row in rows:
+        ws.append(list(row))
+    wb.save(path)
+    return path
+
+
 def write_xlsx(
     path: Path,
     datasets: Sequence[Mapping[str, Any]] = (),

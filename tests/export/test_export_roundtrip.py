@@ -185,12 +185,12 @@ ODD_KEPT = {
 
 
 Copy = Callable[[Path, Path], Path]
+#: the exported file as openpyxl wrote it, and as LibreOffice saves it after opening it
+THROUGH = [pytest.param(lambda p, _tmp: p, id="openpyxl"),
+           pytest.param(libreoffice_copy, id="libreoffice")]
 
 
-@pytest.mark.parametrize("through", [
-    pytest.param(lambda p, _tmp: p, id="openpyxl"),
-    pytest.param(libreoffice_copy, id="libreoffice"),
-])
+@pytest.mark.parametrize("through", THROUGH)
 def test_untouched_export_imports_as_all_unchanged(
     catalogue, token_env, layout, tmp_path, through: Copy
 ) -> None:
@@ -206,10 +206,7 @@ def test_untouched_export_imports_as_all_unchanged(
     assert kept_values(after[catalogue.names[2]]) == ODD_KEPT
 
 
-@pytest.mark.parametrize("through", [
-    pytest.param(lambda p, _tmp: p, id="openpyxl"),
-    pytest.param(libreoffice_copy, id="libreoffice"),
-])
+@pytest.mark.parametrize("through", THROUGH)
 def test_edited_cells_change_exactly_those_fields(
     catalogue, token_env, layout, tmp_path, through: Copy
 ) -> None:

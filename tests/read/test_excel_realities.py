@@ -6,26 +6,14 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from importer.read import read_workbook
 from importer.schema.columns import Scope
-from tests.workbooks import LAYOUT, set_cached_values
-
-
-def _datasets_book(path: Path, *rows: list[object]) -> Path:
-    """A workbook whose only sheet, ``datasets``, holds ``rows`` (the first is the header)."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "datasets"
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
+from tests.workbooks import LAYOUT, datasets_book, set_cached_values
 
 
 def _one_row(tmp_path: Path, headers: list[str], values: list[object]) -> dict[str, str | None]:
-    result = read_workbook(_datasets_book(tmp_path / "w.xlsx", headers, values), LAYOUT)
+    result = read_workbook(datasets_book(tmp_path / "w.xlsx", headers, values), LAYOUT)
     (row,) = result.datasets
     return {c.header: v for c, v in zip(row.sheet.columns, row.values, strict=False) if c}
 
@@ -52,7 +40,7 @@ def test_cell_types(tmp_path: Path, header: str, value: object, text: str) -> No
 
 
 def test_formula_with_cached_value_reads_the_value(tmp_path: Path) -> None:
-    _datasets_book(tmp_path / "w.xlsx", ["title", "name"], ["Roads", "=LOWER(A2)"])
+    datasets_book(tmp_path / "w.xlsx", ["title", "name"], ["Roads", "=LOWER(A2)"])
     set_cached_values(tmp_path / "w.xlsx", "xl/worksheets/sheet1.xml", {"B2": "roads"})
     wb2 = tmp_path / "w.xlsx"
     # openpyxl wrote no type for the cached string: mark it as a formula string result
@@ -62,7 +50,7 @@ def test_formula_with_cached_value_reads_the_value(tmp_path: Path) -> None:
 
 
 def test_formula_without_cached_value_is_a_located_warning(tmp_path: Path) -> None:
-    _datasets_book(tmp_path / "w.xlsx", ["title", "name"], ["Roads", "=LOWER(A2)"])
+    datasets_book(tmp_path / "w.xlsx", ["title", "name"], ["Roads", "=LOWER(A2)"])
     result = read_workbook(tmp_path / "w.xlsx", LAYOUT)
     (problem,) = [p for p in result.problems if p.code == "formula-no-value"]
     assert (problem.sheet, problem.cell, problem.header, problem.severity.value) == (
@@ -97,7 +85,7 @@ def test_csv_euro_sign_in_cp1252(tmp_path: Path) -> None:
 
 
 def test_xlsm_is_read(tmp_path: Path) -> None:
-    _datasets_book(tmp_path / "w.xlsm", ["title"], ["Macro book"])
+    datasets_book(tmp_path / "w.xlsm", ["title"], ["Macro book"])
     assert read_workbook(tmp_path / "w.xlsm", LAYOUT).datasets[0].values == ("Macro book",)
 
 
@@ -114,7 +102,7 @@ def test_meta_is_read_from_the_hidden_sheet(tmp_path: Path) -> None:
 def test_error_value_is_a_located_warning(tmp_path: Path) -> None:
     import zipfile
 
-    path = _datasets_book(tmp_path / "w.xlsx", ["title", "name"], ["Roads", "=1/0"])
+    path = datasets_book(tmp_path / "w.xlsx", ["title", "name"], ["Roads", "=1/0"])
     with zipfile.ZipFile(path) as zin:
         parts = {i.filename: zin.read(i.filename) for i in zin.infolist()}
     xml = parts["xl/worksheets/sheet1.xml"].decode()

@@ -12,7 +12,7 @@ from importer.errors import WorkbookError
 from importer.read import read_workbook
 from importer.read.headers import column_letter
 from importer.schema.columns import Scope
-from tests.workbooks import LAYOUT, meta_for, valid_dataset, write_xlsx
+from tests.workbooks import LAYOUT, datasets_book, meta_for, valid_dataset, write_xlsx
 
 
 def _codes(result) -> list[tuple[str, str | None, str]]:
@@ -84,15 +84,7 @@ def test_unknown_resource_column_says_it_would_be_junk(tmp_path: Path) -> None:
 
 
 def test_duplicate_header_is_a_located_error_and_first_wins(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "w.xlsx", [{"title": "A"}],
-                      dataset_headers=["title", "name", "Title"])
-    wb_rows = [["title", "name", "Title"], ["A", "a", "B"]]
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "datasets"
-    for r in wb_rows:
-        ws.append(r)
-    wb.save(path)
+    path = datasets_book(tmp_path / "w.xlsx", ["title", "name", "Title"], ["A", "a", "B"])
     result = read_workbook(path, LAYOUT)
     (problem,) = [p for p in result.problems if p.code == "duplicate-column"]
     assert (problem.cell, problem.severity.value, problem.field) == ("C1", "error", "title")
@@ -115,15 +107,7 @@ def test_merged_header_cells_are_reported(tmp_path: Path) -> None:
 
 
 def test_value_under_a_blank_header_is_not_dropped_silently(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "w.xlsx", [{"title": "A", None: None}],
-                      dataset_headers=["title"])
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "datasets"
-    ws.append(["title"])
-    ws.append(["A"])
-    ws.append(["B", None, "lost?"])
-    wb.save(path)
+    path = datasets_book(tmp_path / "w.xlsx", ["title"], ["A"], ["B", None, "lost?"])
     result = read_workbook(path, LAYOUT)
     (problem,) = [p for p in result.problems if p.code == "unknown-column"]
     assert (problem.cell, problem.severity.value) == ("C3", "warning")
@@ -154,16 +138,8 @@ def test_id_column_is_recognised_without_include_ids(tmp_path: Path) -> None:
 
 
 def test_blank_rows_are_ignored_and_numbers_kept(tmp_path: Path) -> None:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "datasets"
-    ws.append(["title"])
-    ws.append(["A"])
-    ws.append([None])
-    ws.append(["  \u00a0"])
-    ws.append(["B"])
-    wb.save(tmp_path / "w.xlsx")
-    result = read_workbook(tmp_path / "w.xlsx", LAYOUT)
+    path = datasets_book(tmp_path / "w.xlsx", ["title"], ["A"], [None], ["  \u00a0"], ["B"])
+    result = read_workbook(path, LAYOUT)
     assert [(r.number, r.values) for r in result.datasets] == [(2, ("A",)), (5, ("B",))]
 
 
