@@ -4,7 +4,8 @@ Forward mapping (row -> package) and reverse mapping (package -> row) must be ex
 inverses, so both read their conventions from here:
 
 * a blank cell means "not given" (the field is left as it is on update);
-  :data:`CLEAR_MARKER` means "empty this field";
+  :data:`CLEAR_MARKER` means "empty this field"; :data:`MARKERS` is every marker the
+  importer reads: export never writes a stored value equal to one of them into a cell;
 * the checkbox sub-field ``displayed`` is ``Yes`` / ``No`` -> ``["displayed"]`` / ``[]``;
 * keywords (``tag_string``) and multi-select fields are comma-separated in one cell;
 * a licence is written as its title (an id is accepted on input);
@@ -17,6 +18,8 @@ inverses, so both read their conventions from here:
 from __future__ import annotations
 
 CLEAR_MARKER = "<clear>"
+#: every marker the importer reads (compared case-insensitively after trimming).
+MARKERS = frozenset({CLEAR_MARKER})
 YES = "Yes"
 NO = "No"
 LIST_SEPARATOR = ","
@@ -24,6 +27,12 @@ LIST_SEPARATOR = ","
 #: spellings read as true / false (compared case-insensitively, after trimming).
 TRUE_WORDS = frozenset({"yes", "y", "true", "1", "x", "displayed"})
 FALSE_WORDS = frozenset({"no", "n", "false", "0"})
+
+
+def marker_of(text: str) -> str | None:
+    """The marker ``text`` spells (``<Clear>`` -> ``<clear>``), or ``None``."""
+    word = text.strip().lower()
+    return word if word in MARKERS else None
 
 
 def parse_bool(text: str) -> bool | None:

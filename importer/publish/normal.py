@@ -10,6 +10,10 @@ recognised as unchanged whatever spelling the server or the sheet used:
 * keywords are ``tags``: a sorted list of unique names (``tag_string`` or ``tags``);
 * dates are ``YYYY-MM-DD`` (a time part is dropped, as the server does);
 * JSON fields are parsed objects;
+* text is compared as a cell gives it back (:func:`normalise_text`): line endings folded
+  to LF (XML and LibreOffice turn CR LF into LF), no-break spaces as spaces (the
+  reader does so), and trimmed of spaces and zero-width spaces; so an untouched export of
+  any stored text is unchanged;
 * empty string, ``None``, ``[]`` and ``{}`` are the same as absent for every field;
 * resources are a list of normalised resources (matched later by id or name).
 
@@ -30,6 +34,31 @@ from importer.schema import Field, FieldKind, Layout
 TAGS_KEY = "tags"
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 _EXTRA_KEYS = ("id", "name", "private")
+_LINE_ENDING = re.compile(r"\r\n?")
+#: spaces the reader turns into a plain space (importer.read.values).
+_NO_BREAK_SPACES = str.maketrans(dict.fromkeys("\u00a0\u2007\u202f", " "))
+#: what the reader trims from a cell's ends: whitespace and zero-width spaces.
+_EDGES = re.compile(r"^[\s\u200b\u200c\u200d\ufeff]+|[\s\u200b\u200c\u200d\ufeff]+$")
+
+
+def fold_line_endings(text: str) -> str:
+    """CR LF and a lone CR as LF: XML reading folds CR LF to LF, LibreOffice re-saves it so."""
+    return _LINE_ENDING.sub("\n", text) if "\r" in text else text
+
+
+def fold_no_break_spaces(text: str) -> str:
+    """No-break spaces as plain spaces, as the reader reads them."""
+    return text.translate(_NO_BREAK_SPACES)
+
+
+def trim_edges(text: str) -> str:
+    """Without surrounding whitespace or zero-width spaces, as the reader trims cells."""
+    return _EDGES.sub("", text)
+
+
+def normalise_text(text: str) -> str | None:
+    """Text as a cell gives it back: the form "unchanged" compares; ``None`` when empty."""
+    return trim_edges(fold_no_break_spaces(fold_line_endings(text))) or None
 
 
 def is_empty(value: Any) -> bool:
@@ -88,7 +117,7 @@ def normalise_value(f: Field, value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
-        return value.strip() or None
+        return normalise_text(value)
     return value
 
 
