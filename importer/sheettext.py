@@ -38,12 +38,17 @@ def escape_text(text: str) -> str:
     return _DECODED.sub(lambda m: "_x005F_" if m.group() == "_" else "_x000D_", text)
 
 
-def shown_text(text: str, limit: int = MAX_CELL_TEXT) -> str:
-    """Text for a cell that shows a value to a person (notes, reports): each character a
-    workbook cannot store is named (``[U+000B]``), long text is cut to ``limit`` with
-    the full length said, and the rest escaped as :func:`escape_text` does."""
+def display_text(text: str, limit: int = MAX_CELL_TEXT) -> str:
+    """What a cell that shows a value to a person (notes, reports) reads back as: each
+    character a workbook cannot store named (``[U+000B]``), text over ``limit`` cut with
+    its full length said."""
     text = NOT_STORABLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
     if len(text) > limit:
         tail = f"… ({len(text)} characters)"
         text = text[: limit - len(tail)] + tail
-    return escape_text(text)
+    return text
+
+
+def shown_text(text: str, limit: int = MAX_CELL_TEXT) -> str:
+    """:func:`display_text`, escaped as :func:`escape_text` does: what to write."""
+    return escape_text(display_text(text, limit))
