@@ -101,31 +101,21 @@ def notes_for_row(
 
 def missing_notes(names: Sequence[str]) -> list[Note]:
     """Notes for names in a ``--names`` file that the site does not have (or hides)."""
-    return [
-        Note(name, None, Problem(
-            code=NOT_FOUND,
-            message="No record by this name on the site, or this token cannot read it.",
-            severity=Severity.WARNING,
-            field="name",
-            value=name,
-        ))
-        for name in names
-    ]
+    return _name_notes(names, NOT_FOUND,
+                       "No record by this name on the site, or this token cannot read it.")
 
 
 def deleted_notes(names: Sequence[str]) -> list[Note]:
     """Notes for names in a ``--names`` file whose records the site has deleted: left out
     of the file, as ``--org`` leaves them out, so a re-import never touches them."""
-    return [
-        Note(name, None, Problem(
-            code=DELETED,
-            message="This record is deleted on the site: not exported.",
-            severity=Severity.WARNING,
-            field="name",
-            value=name,
-        ))
-        for name in names
-    ]
+    return _name_notes(names, DELETED, "This record is deleted on the site: not exported.")
+
+
+def _name_notes(names: Sequence[str], code: str, message: str) -> list[Note]:
+    """One note per name of a ``--names`` file that is not in the file, saying why."""
+    return [Note(name, None, Problem(code=code, message=message, severity=Severity.WARNING,
+                                     field="name", value=name))
+            for name in names]
 
 
 def other_type_notes(packages: Sequence[Mapping[str, Any]], dataset_type: str) -> list[Note]:

@@ -8,7 +8,6 @@ re-import untouched (also after LibreOffice re-saves the file) with zero writes.
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
 from typing import Any
 
@@ -20,7 +19,6 @@ from importer.devcat.testsite import CkanSite
 from importer.export.run import site_schema
 from importer.map.resolve import SiteResolver
 from importer.schema import build_layout
-from importer.site import Site
 from tests.export.records import CSV, base, varied
 from tests.export.test_export_hypothesis import assert_untouched_round_trip
 from tests.export.test_export_roundtrip import (
@@ -30,6 +28,7 @@ from tests.export.test_export_roundtrip import (
     export,
     import_,
     modified,
+    new_catalogue,
     statuses,
     token_env,  # noqa: F401 (a fixture)
 )
@@ -64,13 +63,8 @@ def hostile_records(prefix: str, org: str) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def catalogue(ckan_site: CkanSite) -> Catalogue:
-    site = Site(ckan_site.url, ckan_site.sysadmin_token)
-    prefix = f"rt-h-{uuid.uuid4().hex[:8]}"
-    org = site.call("organization_create", name=prefix, title=f"Hostile {prefix}")
-    names = [site.call("package_create", **body)["name"]
-             for body in hostile_records(prefix, org["id"])
-             + varied(prefix, org["id"], ckan_site.parent_org.id)]
-    return Catalogue(site, ckan_site.url, ckan_site.sysadmin_token, prefix, names)
+    return new_catalogue(ckan_site, "rt-h", "Hostile", lambda prefix, org: [
+        *hostile_records(prefix, org), *varied(prefix, org, ckan_site.parent_org.id)])
 
 
 def notes_of(path: Any) -> list[tuple[str, str, str, Any]]:
