@@ -315,7 +315,7 @@ def _label(labels: dict[tuple[str, str], str], rec: Record, path: str, f: Field 
     (``Description (notes)``)."""
     scope = "resource" if isinstance(rec, ResourceRecord) else "dataset"
     label = labels.get((scope, path)) or (f.label if f is not None else path)
-    cell = _locate(rec, path)
+    cell = rec.cells.get(path)  # (a sibling's cell would name another column)
     header = cell.header if cell is not None else ""
     if header and normalise_header(header) != normalise_header(label):
         return f"{label} ({header})"
