@@ -75,6 +75,9 @@ class ImportResult:
     retries: dict[str, int] = field(default_factory=dict)
     #: sheet -> header row, when the workbook's header is not on row 1.
     header_rows: dict[str, int] = field(default_factory=dict)
+    #: errors on rows outside the dataset rows (an orphan resource row): they block the
+    #: import; with ``skip_invalid`` they are skipped (and the exit code is 1).
+    stray: list[Problem] = field(default_factory=list)
 
     @property
     def counts(self) -> Counter[str]:
@@ -83,7 +86,7 @@ class ImportResult:
     @property
     def exit_code(self) -> int:
         bad = {Status.FAILED, Status.INVALID, Status.NOT_DONE}
-        if self.blocked or any(o.status in bad for o in self.outcomes):
+        if self.blocked or self.stray or any(o.status in bad for o in self.outcomes):
             return 1
         return 0
 
@@ -155,6 +158,7 @@ def import_records(
     bad_rows = {(p.sheet, p.row) for p in problems if p.severity is Severity.ERROR}
     invalid = [r for r in records if _row_bad(r, bad_rows)]
     valid = [r for r in records if not _row_bad(r, bad_rows)]
+    stray = result.stray = _stray_errors(records, problems)
     orgs = writable_orgs(client)
     if not orgs:
         raise AuthError(f"this API token may not create or edit records in any organization "
@@ -173,7 +177,15 @@ def import_records(
                              reason=f"{len(own)} problem(s) in this row; see the problems"))
     plans.sort(key=lambda p: (p.record.sheet, p.record.row))
     result.plans = plans
-    blocked = bool(invalid or any(p.action is Action.INVALID for p in plans))
+    blocked = bool(invalid or stray or any(p.action is Action.INVALID for p in plans))
+    if stray and options.skip_invalid:
+        result.notices.extend(f"Skipped (not sent): {p.sheet}!{p.cell or p.row}: {p.message}"
+                              for p in stray)
+    elif stray and not options.dry_run:
+        first = stray[0]
+        result.notices.append(
+            f"Nothing was sent: {len(stray)} error(s) on rows outside the dataset rows, "
+            f"first at {first.sheet}!{first.cell or first.row}: {first.message}")
     if options.dry_run or (blocked and not options.skip_invalid):
         result.blocked = blocked and not options.skip_invalid and not options.dry_run
         result.outcomes = [_unsent(p, options.dry_run, result.blocked) for p in plans]
@@ -225,6 +237,16 @@ def import_records(
     result.requests = dict(client.transport.counts)
     result.retries = dict(client.retries)
     return result
+
+
+def _stray_errors(records: Sequence[DatasetRecord],
+                  problems: Sequence[Problem]) -> list[Problem]:
+    """Errors on rows that belong to no dataset row (a resource row whose dataset is not
+    on the sheet, ...): they block the import like any other error (issue 16 item 1)."""
+    rows = {(r.sheet, r.row) for r in records}
+    rows.update((res.sheet, res.row) for r in records for res in r.resources)
+    return [p for p in problems if p.severity is Severity.ERROR and p.row is not None
+            and (p.sheet, p.row) not in rows]
 
 
 def _row_bad(record: DatasetRecord, bad_rows: set[tuple[str | None, int | None]]) -> bool:
