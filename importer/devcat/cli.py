@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from importer.devcat import manager
+from importer.devcat import manager, seed
 
 
 def _describe(result: manager.UpResult, verb: str | None = None) -> str:
@@ -19,7 +19,8 @@ def _describe(result: manager.UpResult, verb: str | None = None) -> str:
     verb = verb or ("started" if result.started else "already running")
     return (
         f"dev catalogue {verb}: {site.url} ({result.seconds:.1f} s)\n"
-        f"organizations: {site.parent_org.name} (parent), {site.child_org.name} (child)\n"
+        f"organizations: {site.parent_org.name} (parent), {site.child_org.name} (child), "
+        f"{seed.AGENCY_ORG[0]} (independent)\n"
         "tokens: in seed.json under the state home (not printed)"
     )
 

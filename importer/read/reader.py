@@ -23,7 +23,7 @@ from importer.read.formulas import formulas_without_value
 from importer.read.headers import SCAN_ROWS, column_letter, find_header, sheet_info, widen
 from importer.read.model import ReadResult, Row, SheetInfo
 from importer.read.safety import FileKind, sniff
-from importer.read.values import _STRIP, normalise
+from importer.read.values import _STRIP, nfc, normalise
 from importer.read.xlsx import RawSheet, XlsxBook
 from importer.schema import FieldKind, Layout, build_layout
 from importer.schema.columns import DATASETS_SHEET, RESOURCES_SHEET, Scope
@@ -286,6 +286,8 @@ def _cell(v: Any, is_date: bool) -> str | None:
             return None
         if is_date or "\u00a0" in t or "\u202f" in t or "\u2007" in t:
             return normalise(t, is_date) or ""
+        if not t.isascii():
+            t = nfc(t)
         return sys.intern(t) if len(t) <= _INTERN_MAX else t
     return normalise(v, is_date)
 

@@ -343,8 +343,11 @@ def _slug_message(rec: Record, value: Any) -> str:
     why = ("is a reserved word" if text in RESERVED_SLUGS else
            "must be 2 to 100 characters of lower-case letters a-z, digits, - and _ "
            "(no spaces or capitals)")
-    title = rec.package.get("title") if isinstance(rec, DatasetRecord) else None
-    slug = slugify(title) if isinstance(title, str) else slugify(text)
+    # the name's own slug when it gives one (``P1-Upper`` -> ``p1-upper``), else the title's
+    slug = slugify(text)
+    if not slug or slug in RESERVED_SLUGS:
+        title = rec.package.get("title") if isinstance(rec, DatasetRecord) else None
+        slug = slugify(title) if isinstance(title, str) else ""
     hint = f" Suggested: {slug!r}." if slug and slug != text else ""
     return f"The URL name {text!r} {why}.{hint}"
 
