@@ -72,6 +72,26 @@ class Change:
     def to_dict(self) -> dict[str, Any]:
         return {"field": self.path, "old": self.old, "new": self.new}
 
+    @property
+    def whole_entry(self) -> bool:
+        """A whole repeating entry added or removed (``contacts[2]``)."""
+        return self.path.endswith("]")
+
+
+def _short(value: Any) -> str:
+    text = "(empty)" if value is None else repr(value)
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+def change_text(c: Change) -> str:
+    """One change as the dry run, the report and the console show it: per entry for
+    repeating fields (``contacts[2]: removed``, ``contacts[1].email: 'a' -> 'b'``)."""
+    if c.whole_entry and c.new is None:
+        return f"{c.path}: removed {_short(c.old)}"
+    if c.whole_entry and c.old is None:
+        return f"{c.path}: added {_short(c.new)}"
+    return f"{c.path}: {_short(c.old)} -> {_short(c.new)}"
+
 
 @dataclass
 class ResourceStep:

@@ -78,6 +78,15 @@ class ImportResult:
     #: errors on rows outside the dataset rows (an orphan resource row): they block the
     #: import; with ``skip_invalid`` they are skipped (and the exit code is 1).
     stray: list[Problem] = field(default_factory=list)
+    #: data rows read on every sheet (dataset rows + resource rows): the one definition
+    #: ``check`` uses too (docs/check.md, *Counts*); set from the records when not given.
+    rows_read: int | None = None
+
+    @property
+    def rows_checked(self) -> int:
+        if self.rows_read is not None:
+            return self.rows_read
+        return sum(1 + len(o.record.resources) for o in self.outcomes)
 
     @property
     def counts(self) -> Counter[str]:
@@ -172,9 +181,13 @@ def import_records(
     plans = build_plan(valid, existing, layout, plan_options, resource_ids=_earlier_ids(
         options.journal_path, workbook_sha256, client.url))
     for rec in invalid:
-        own = [p for p in problems if (p.sheet, p.row) == (rec.sheet, rec.row)]
-        plans.append(RowPlan(rec, Action.INVALID, problems=own,
-                             reason=f"{len(own)} problem(s) in this row; see the problems"))
+        rows = {(rec.sheet, rec.row), *((r.sheet, r.row) for r in rec.resources)}
+        own = sorted((p for p in problems if (p.sheet, p.row) in rows
+                      and p.severity is Severity.ERROR), key=sort_key)
+        first = own[0]
+        plans.append(RowPlan(rec, Action.INVALID, problems=own, reason=(
+            f"{len(own)} error(s) in this row or its resource rows, first at "
+            f"{first.sheet}!{first.cell or first.row}: {first.message}")))
     plans.sort(key=lambda p: (p.record.sheet, p.record.row))
     result.plans = plans
     blocked = bool(invalid or stray or any(p.action is Action.INVALID for p in plans))
@@ -342,7 +355,10 @@ def console_summary(result: ImportResult, out: TextIO) -> None:
     title = "Import plan (dry run, nothing sent)" if result.dry_run else "Import finished"
     if result.interrupted:
         title = "Import stopped (Ctrl-C)"
-    out.write(f"{title}: {len(result.outcomes)} rows, {result.site_url}\n")
+    n = len(result.outcomes)
+    out.write(f"{title}: {n} dataset row{'s' if n != 1 else ''} "
+              f"({result.rows_checked} rows checked, resource rows included), "
+              f"{result.site_url}\n")
     for status, n in summary_rows(result):
         out.write(f"  {status:<13}{n:>6}\n")
     for notice in result.notices:
@@ -460,7 +476,8 @@ def run_import(
                      and p.severity is Severity.ERROR]
     if file_problems:
         result = ImportResult(conn.client.url, [], problems=checked.problems, blocked=True,
-                              workbook_sha256=sha, header_rows=dict(read.header_row))
+                              workbook_sha256=sha, header_rows=dict(read.header_row),
+                              rows_read=checked.rows_checked)
         result.notices.append(f"Nothing was sent: {file_problems[0].message}")
         return result
     result = import_records(checked.records, conn.client, read.layout, options,
@@ -468,4 +485,5 @@ def run_import(
                             progress=progress, clock=clock, columns=columns,
                             existing=existing)
     result.header_rows = dict(read.header_row)
+    result.rows_read = checked.rows_checked
     return result

@@ -126,3 +126,49 @@ def test_remove_marker_removes_contact_2_only(ckan_site: CkanSite, tmp_path: Pat
         "contacts_2_name": "<remove>"}))
     assert statuses == ["updated"]
     assert _show(ckan_site, before["name"]) == dict(before, contacts=before["contacts"][:1])
+
+
+def test_a_resource_error_is_reported_at_its_cell(ckan_site: CkanSite, tmp_path: Path,
+                                                 prefix: str) -> None:
+    """Item 4: the dataset row's outcome names the resource cell, and its JSON row holds
+    the problem; item 5: check and import count the same rows."""
+    body = package_body(prefix, 1, ckan_site.child_org.name, resources=2)
+    body["_resources"][0]["url"] = "not a web address"
+    write_workbook([body], tmp_path / "in.xlsx")
+    args = ["import", "in.xlsx", "--url", ckan_site.url, "--json", "out.json"]
+    proc = run_cli(args, ckan_site.sysadmin_token, tmp_path)
+    assert proc.returncode == 1
+    assert ("  invalid: resources!C2: 'not a web address' is not a web address: write the "
+            "full address") in proc.stdout
+    data = json.loads((tmp_path / "out.json").read_text())
+    (row,) = data["rows"]
+    assert row["message"].startswith("1 error(s) in this row or its resource rows, first at "
+                                     "resources!C2: 'not a web address' is not a web address")
+    assert [(p["sheet"], p["column"], p["row"], p["code"]) for p in row["problems"]] == [
+        ("resources", "C", 2, "bad-url")]
+    check = run_cli(["check", "in.xlsx", "--url", ckan_site.url, "--json", "check.json"],
+                    ckan_site.sysadmin_token, tmp_path)
+    checked = json.loads((tmp_path / "check.json").read_text())
+    assert "Checked 3 rows" in check.stdout
+    assert "1 dataset row (3 rows checked, resource rows included)" in proc.stdout
+    assert checked["rows_checked"] == data["rows_checked"] == 3
+
+
+def test_dry_run_shows_list_changes_per_entry(ckan_site: CkanSite, tmp_path: Path,
+                                              prefix: str) -> None:
+    """Item 10: removing contact 2 and editing contact 1's e-mail read per entry."""
+    before = _created(ckan_site, tmp_path, prefix)
+    _sparse(tmp_path, before["name"], {"contacts_1_email": "new@gov.bc.ca",
+                                       "contacts_2_name": "<remove>"})
+    proc = run_cli(["import", "sparse.xlsx", "--url", ckan_site.url, "--dry-run", "--json",
+                    "out.json"], ckan_site.sysadmin_token, tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    old_email = before["contacts"][0]["email"]
+    assert f"    contacts[1].email: {old_email!r} -> 'new@gov.bc.ca'\n" in proc.stdout
+    assert "    contacts[2]: removed {'displayed': ['displayed']" not in proc.stdout
+    assert "    contacts[2]: removed {" in proc.stdout
+    (row,) = json.loads((tmp_path / "out.json").read_text())["rows"]
+    assert row["changed"] == [
+        {"field": "contacts[1].email", "old": old_email, "new": "new@gov.bc.ca"},
+        {"field": "contacts[2]", "old": before["contacts"][1], "new": None}]
+    assert _show(ckan_site, before["name"]) == before
