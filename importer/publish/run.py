@@ -180,6 +180,7 @@ def import_records(
     plan_options = PlanOptions(options.create_only, options.update_only, options.publish)
     plans = build_plan(valid, existing, layout, plan_options, resource_ids=_earlier_ids(
         options.journal_path, workbook_sha256, client.url))
+    _warn_renames(client, plans, result)
     for rec in invalid:
         rows = {(rec.sheet, rec.row), *((r.sheet, r.row) for r in rec.resources)}
         own = sorted((p for p in problems if (p.sheet, p.row) in rows
@@ -252,6 +253,50 @@ def import_records(
     return result
 
 
+def _title_key(title: Any) -> str:
+    return " ".join(str(title).split()).casefold()
+
+
+def _warn_renames(client: Client, plans: Sequence[RowPlan], result: ImportResult,
+                  chunk: int = 50) -> None:
+    """A create whose title is already a record's in the same organization is most
+    likely a rename by ``name`` (no ``id`` column): without the id the import cannot
+    know, and would create a second record (or fail on the title). Warn at the name
+    cell and say how to rename (item 11). One search per ``chunk`` creates."""
+    creates = [p for p in plans if p.action is Action.CREATE
+               and isinstance(p.body.get("title"), str) and p.body["title"].strip()]
+    if not creates:
+        return
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    titles = sorted({p.body["title"].strip() for p in creates})
+    for start in range(0, len(titles), chunk):
+        part = titles[start:start + chunk]
+        fq = "title:(" + " OR ".join('"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                                     for t in part) + ")"
+        answer = client.call("package_search", {"fq": fq, "rows": len(part) * 5,
+                                                "include_private": True,
+                                                "include_drafts": True})
+        for pkg in (answer or {}).get("results", []):
+            key = (_title_key(pkg.get("title", "")), str(pkg.get("owner_org")))
+            found.setdefault(key, pkg)
+    for plan in creates:
+        pkg = found.get((_title_key(plan.body["title"]), str(plan.body.get("owner_org"))))
+        if pkg is None:
+            continue
+        msg = (f"A record titled {pkg.get('title')!r} already exists in this organization "
+               f"(URL name {pkg.get('name')!r}, id {pkg.get('id')}). If this row renames it, "
+               "put that id in an 'id' column (an exported workbook has one): the import "
+               "then updates it, URL name included. Otherwise give this record its own "
+               "title (titles must be unique).")
+        cell = plan.record.locate("name") or plan.record.locate("title")
+        problem = (cell.problem("looks-like-rename", msg, "name", Severity.WARNING) if cell
+                   else plan.record.row_problem("looks-like-rename", msg, "name",
+                                                Severity.WARNING))
+        plan.problems.append(problem)
+        result.problems.append(problem)
+        result.notices.append(f"{problem.sheet}!{problem.cell or problem.row}: {msg}")
+
+
 def _stray_errors(records: Sequence[DatasetRecord],
                   problems: Sequence[Problem]) -> list[Problem]:
     """Errors on rows that belong to no dataset row (a resource row whose dataset is not
@@ -274,7 +319,8 @@ def _unsent(plan: RowPlan, dry_run: bool, blocked: bool) -> RowOutcome:
     if dry_run:
         status = Status.WOULD_CREATE if plan.action is Action.CREATE else Status.WOULD_UPDATE
         return RowOutcome(plan.record, status, plan.name or None, plan.existing_id,
-                          changes=list(plan.changes), message="dry run: nothing sent")
+                          changes=list(plan.changes), message="dry run: nothing sent",
+                          problems=list(plan.problems))
     return RowOutcome(plan.record, Status.SKIPPED, plan.name or None, plan.existing_id,
                       changes=list(plan.changes),
                       message="not sent: other rows have errors (fix them, or use "

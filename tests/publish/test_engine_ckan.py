@@ -172,3 +172,28 @@ def test_dry_run_shows_list_changes_per_entry(ckan_site: CkanSite, tmp_path: Pat
         {"field": "contacts[1].email", "old": old_email, "new": "new@gov.bc.ca"},
         {"field": "contacts[2]", "old": before["contacts"][1], "new": None}]
     assert _show(ckan_site, before["name"]) == before
+
+
+def test_a_changed_name_that_looks_like_a_rename_is_warned(ckan_site: CkanSite, tmp_path: Path,
+                                                          prefix: str) -> None:
+    """Item 11: a row whose name changed (no id column) and whose title is a stored
+    record's in the same organization: the dry run says how to rename."""
+    before = _created(ckan_site, tmp_path, prefix)
+    body = package_body(prefix, 1, ckan_site.child_org.name, resources=0)
+    body["name"] = f"{prefix}-renamed"
+    write_workbook([body], tmp_path / "renamed.xlsx")
+    proc = run_cli(["import", "renamed.xlsx", "--url", ckan_site.url, "--dry-run", "--json",
+                    "out.json"], ckan_site.sysadmin_token, tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    msg = (f"A record titled {before['title']!r} already exists in this organization (URL "
+           f"name {before['name']!r}, id {before['id']}). If this row renames it, put that id "
+           "in an 'id' column (an exported workbook has one): the import then updates it, "
+           "URL name included. Otherwise give this record its own title (titles must be "
+           "unique).")
+    assert f"datasets!B2: {msg}\n" in proc.stdout
+    (row,) = json.loads((tmp_path / "out.json").read_text())["rows"]
+    assert row["status"] == "would create"
+    assert [(p["code"], p["severity"], p["column"], p["message"]) for p in row["problems"]] == [
+        ("looks-like-rename", "warning", "B", msg)]
+    assert stored_names(ckan_site, prefix) == [before["name"]]
+    assert _show(ckan_site, before["name"]) == before
