@@ -38,6 +38,7 @@ from importer.publish.plan import (
 from importer.publish.progress import Progress
 from importer.publish.transport import Client, RateLimiter, Transport
 from importer.read import read_workbook
+from importer.read.reader import explain_merged
 from importer.records import DatasetRecord
 from importer.schema import Layout, build_layout, load_from_site
 from importer.site import ActionFailed, NotAuthorized, NotFound, Site
@@ -488,7 +489,7 @@ def check_for_import(path: Path, conn: Connection, base: Layout,
     unique: dict[tuple[Any, ...], Problem] = {}
     for p in problems:
         unique.setdefault((p.code, p.sheet, p.row, p.column, p.field), p)
-    problems = sorted(unique.values(), key=sort_key)
+    problems = sorted(explain_merged(list(unique.values()), read.merged), key=sort_key)
     errors = count_errors(problems)
     bad = {(p.sheet, p.row) for p in problems if p.severity is Severity.ERROR}
     checked = CheckResult(path=path, records=mapped.records, problems=problems, read=read,
