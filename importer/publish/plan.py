@@ -15,14 +15,14 @@ Each dataset row is matched to a stored record (by its ``id`` column when given,
 
 Update semantics (docs/import.md): a blank cell leaves the stored value; ``<clear>``
 empties it; keywords replace the stored set (sent as ``tags``, never ``tag_string``, which
-a patch would append). A repeating field the row gives replaces the stored list whole:
-the row's entries are the whole list, so when a record has contacts 1..3 and the row gives
-only contact 1, contacts 2 and 3 are removed. Inside an entry the row gives, a blank
-sub-cell keeps the stored entry's value at the same position (so editing one e-mail cell
-changes only that e-mail). The state column's starting value (``DRAFT``) is what new
-records are created with; on an existing record it is ignored, so re-importing the
-original sheet never tries to move a published record back to draft (that transition
-is refused by the catalogue anyway); another state in the column is sent as a transition.
+a patch would append). Repeating fields are merged into the stored entries by position
+(:func:`merge_entries`): a blank cell or a wholly blank entry keeps the stored one,
+``<clear>`` empties one sub-value, ``<remove>`` removes one entry; the record the patch
+would leave is validated whole before it is sent (``validate_result``). The state
+column's starting value (``DRAFT``) is what new records are created with; on an
+existing record it is ignored, so re-importing the original sheet never tries to move a
+published record back to draft (that transition is refused by the catalogue anyway);
+another state in the column is sent as a transition.
 """
 
 from __future__ import annotations
