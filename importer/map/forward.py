@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,20 +45,26 @@ _NOTHING_CLEARED: frozenset[str] = frozenset()
 _MAX_SUGGESTIONS = 50
 
 
-@dataclass
 class Marks:
     """What one row's markers and repeating entries say beyond its package: fields and
-    sub-values it empties, entries it removes, each given entry's position, defaults."""
+    sub-values it empties, entries it removes, each given entry's position, defaults.
+    Built per row, so its containers are made only when something is written."""
 
-    cleared: set[str] = field(default_factory=set)
-    removed: dict[str, set[int]] = field(default_factory=dict)
-    #: field -> entry position -> the column position of its ``<remove>`` cell.
-    removed_at: dict[str, dict[int, int]] = field(default_factory=dict)
-    positions: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    defaulted: set[str] = field(default_factory=set)
+    __slots__ = ("cleared", "defaulted", "positions", "removed", "removed_at")
+
+    def __init__(self) -> None:
+        self.cleared: AbstractSet[str] = _NOTHING_CLEARED
+        self.defaulted: AbstractSet[str] = _NOTHING_CLEARED
+        self.removed: dict[str, set[int]] = {}
+        #: field -> entry position -> the column position of its ``<remove>`` cell.
+        self.removed_at: dict[str, dict[int, int]] = {}
+        self.positions: dict[str, tuple[int, ...]] = {}
 
     def clear(self, path: str) -> None:
-        self.cleared.add(path)
+        self.cleared = {*self.cleared, path}
+
+    def default(self, path: str) -> None:
+        self.defaulted = {*self.defaulted, path}
 
     def remove(self, name: str, index: int, pos: int) -> None:
         self.removed.setdefault(name, set()).add(index)
@@ -65,7 +72,7 @@ class Marks:
 
     def apply(self, rec: DatasetRecord | ResourceRecord) -> None:
         """Put the marks on the record (shared empty values when there are none)."""
-        rec.cleared = self.cleared or _NOTHING_CLEARED
+        rec.cleared = self.cleared
         if self.removed:
             rec.removed = {k: frozenset(v) for k, v in self.removed.items()}
         if self.positions:
@@ -420,7 +427,7 @@ class _RowMapper:
         if sub is None or sub in entry or "owner_org" not in out or path in marks.cleared:
             return
         entry[sub] = out["owner_org"]
-        marks.defaulted.add(path)
+        marks.default(path)
         pos = self.plan.position.get(path)
         if pos is not None:
             cells.put(path, pos)
