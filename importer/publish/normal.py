@@ -10,11 +10,11 @@ recognised as unchanged whatever spelling the server or the sheet used:
 * keywords are ``tags``: a sorted list of unique names (``tag_string`` or ``tags``);
 * dates are ``YYYY-MM-DD`` (a time part is dropped, as the server does);
 * JSON fields are parsed objects;
-* text is compared as a cell gives it back (:func:`normalise_text`): line endings folded
-  to LF (XML and LibreOffice turn CR LF into LF), no-break spaces as spaces (the
-  reader does so), and trimmed of spaces and zero-width spaces; so an untouched export of
-  any stored text is unchanged;
 * empty string, ``None``, ``[]`` and ``{}`` are the same as absent for every field;
+* text is compared as a cell gives it back (:func:`same_text`): in Unicode NFC (the
+  reader gives NFC), line endings folded to LF (XML and LibreOffice turn CR LF into LF),
+  no-break spaces as spaces (the reader does so), trimmed of spaces and zero-width
+  spaces; so an untouched export of any stored text is unchanged;
 * resources are a list of normalised resources (matched later by id or name).
 
 :func:`normalise_package` is public: export uses it to prove "export then import = all
@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import unicodedata
 from typing import Any
 
 from importer.schema import Field, FieldKind, Layout
@@ -56,11 +57,6 @@ def trim_edges(text: str) -> str:
     return _EDGES.sub("", text)
 
 
-def normalise_text(text: str) -> str | None:
-    """Text as a cell gives it back: the form "unchanged" compares; ``None`` when empty."""
-    return trim_edges(fold_no_break_spaces(fold_line_endings(text))) or None
-
-
 def is_empty(value: Any) -> bool:
     """Empty string, ``None``, empty list or dict: the same as absent."""
     return value is None or value == "" or value == [] or value == {}
@@ -84,10 +80,10 @@ def tag_names(pkg: dict[str, Any]) -> list[str]:
         for tag in tags:
             name = tag.get("name") if isinstance(tag, dict) else tag
             if isinstance(name, str) and name.strip():
-                names.add(name.strip())
+                names.add(same_text(name) or "")
     text = pkg.get("tag_string")
     if isinstance(text, str):
-        names.update(t.strip() for t in text.split(",") if t.strip())
+        names.update(same_text(t) or "" for t in text.split(",") if t.strip())
     return sorted(names)
 
 
@@ -117,8 +113,20 @@ def normalise_value(f: Field, value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
-        return normalise_text(value)
+        return same_text(value)
     return value
+
+
+def to_nfc(text: str) -> str:
+    """Unicode NFC: the reader gives NFC, so a stored decomposed ``é`` read back from an
+    untouched export is unchanged (decision 3)."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def same_text(value: str) -> str | None:
+    """Text as compared, the form a cell gives it back in (each rule a function above and
+    below); ``None`` when nothing is left."""
+    return trim_edges(fold_no_break_spaces(fold_line_endings(to_nfc(value)))) or None
 
 
 def _normalise_entries(f: Field, value: Any) -> list[dict[str, Any]] | None:

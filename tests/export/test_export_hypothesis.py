@@ -256,13 +256,10 @@ def _no_token(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CKAN_API_TOKEN", raising=False)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18 item 5 (engine branch): blank entries "
-                   "shift the later ones, whose blank sub-values are then taken from "
-                   "another stored entry")
 def test_blank_entries_before_filled_ones_round_trip(tmp_path: Path) -> None:
     """Found by the property above (with random examples): stored entries that are blank
-    before filled ones. Strict xfail until the engine branch matches entries by position:
-    it then passes, and this mark must go."""
+    before filled ones (issue 18 item 5: a sub-value was taken from another entry; fixed
+    by the engine branch, which matches entries by position)."""
     org = ORGS[0]
     stored = [{"id": "id-0", "name": "record-0", "type": SCHEMA.dataset_type,
                "owner_org": org["id"], "organization": dict(org),
