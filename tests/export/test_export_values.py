@@ -32,6 +32,7 @@ CASES = [
     pytest.param("purpose", "<clear>", [("purpose", "marker", "<clear>")], id="marker"),
     pytest.param("purpose", "\u200b<CLEAR>\u00a0", [("purpose", "marker",
                                                       "\u200b<CLEAR>\u00a0")], id="marker-case"),
+    pytest.param("purpose", "<Remove>", [("purpose", "marker", "<Remove>")], id="remove"),
     # item 3: text that looks like an OOXML escape: in the cell, read back as stored
     pytest.param("notes", "literal _x000D_ and _x0041_", [], id="ooxml-escape"),
     pytest.param("notes", "_x0041_x0042_", [("notes", "escape-like", "_x0041_x0042_")],
