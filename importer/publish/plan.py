@@ -517,8 +517,10 @@ def merged_with_positions(f: Field, given: list[Any], stored: Any,
             continue
         merged = dict(base) if isinstance(base, dict) else {}
         for sub, value in entry.items():
-            if f"{name}[{pos}].{sub}" in defaulted and not _blank(merged.get(sub)):
-                continue  # a default (the dataset's org) never replaces a stored value
+            if f"{name}[{pos}].{sub}" in defaulted and base is not None:
+                continue  # a default (the dataset's org) is for a new entry only: a
+                # stored entry keeps its own value, even a blank one (an untouched
+                # export of it is unchanged)
             merged[sub] = value
         for sub in cleared.get(pos, ()):
             merged[sub] = empty_for(subs.get(sub))

@@ -1,6 +1,7 @@
-"""One stored value at a time (issue 18 items 1-4 and 8), offline: the export writes it
-so that it reads back as stored, or withholds it with exactly one note; either way the
-untouched file plans ``unchanged``. Each case failed on its own before the fix."""
+"""One stored value at a time (issue 18 items 1-4 and 8, and what the property found),
+offline: the export writes it so that it reads back as stored, or withholds it with
+exactly one note; either way the untouched file plans ``unchanged``. Each case failed on
+its own before the fix."""
 
 from __future__ import annotations
 
@@ -45,6 +46,10 @@ CASES = [
     pytest.param("dates", [{"type": "Created", "date": "1850-06-01"}], [], id="date-1850"),
     pytest.param("dates", [{"type": "Created", "date": "0001-01-01"}], [], id="date-0001"),
     pytest.param("dates", [{"type": "Created", "date": "1900-02-28"}], [], id="date-1900"),
+    # found by the property: a stored contact without an organization stays without one
+    # (the dataset's organization is the default for a new contact only)
+    pytest.param("contacts", [{"name": "Ann Lee", "displayed": ["displayed"]}, {},
+                              {"displayed": []}], [], id="contact-without-org"),
 ]
 
 
