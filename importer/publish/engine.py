@@ -56,6 +56,12 @@ class RowOutcome:
     confirmed: bool = False
 
     @property
+    def status_text(self) -> str:
+        """The status as the report shows it: ``created (confirmed)`` for a row an
+        earlier run created, found on the site with this row's values."""
+        return f"{self.status} (confirmed)" if self.confirmed else str(self.status)
+
+    @property
     def key(self) -> tuple[str, int]:
         return (self.record.sheet, self.record.row)
 
@@ -85,6 +91,9 @@ class Engine:
     layout: Layout
     workers: int = 3
     columns: ColumnIndex | None = None
+    #: called (and must be durable) just before a dataset create is sent: the journal's
+    #: create-intent line, so a kill between the create and its outcome line is known.
+    before_create: Callable[[RowPlan], None] | None = None
 
     def run(self, plans: Sequence[RowPlan], sink: OutcomeSink) -> list[RowOutcome]:
         """Run every writing plan; ``sink`` receives each outcome as it happens (from
@@ -156,6 +165,8 @@ class Engine:
         pkg_id = plan.existing_id
         try:
             if plan.action is Action.CREATE:
+                if self.before_create is not None:
+                    self.before_create(plan)
                 pkg = self.client.call("package_create", plan.body,
                                        lost_check=lambda: self._find_ours(plan.body))
                 pkg_id = str(pkg["id"])

@@ -26,7 +26,7 @@ from importer.map.resolve import SiteResolver
 from importer.problems import Problem, Severity, count_errors, sort_key
 from importer.publish.engine import Engine, RowOutcome, Status, static_outcome
 from importer.publish.errormap import ColumnIndex
-from importer.publish.journal import Journal, JournalState, read_journal
+from importer.publish.journal import Journal, JournalState, create_intent, read_journal
 from importer.publish.plan import (
     Action,
     Existing,
@@ -205,7 +205,9 @@ def import_records(
                             if step.action is Action.CREATE and step.new_id])
     if progress:
         progress.start(len(plans), already=len(done))
-    engine = Engine(client, layout, options.workers, columns)
+    engine = Engine(client, layout, options.workers, columns, before_create=(
+        (lambda plan: journal.write(create_intent(plan.record.sheet, plan.record.row,
+                                                  plan.name))) if journal else None))
     try:
         engine.run(runnable, sink)
     except KeyboardInterrupt:
@@ -247,14 +249,22 @@ def _unsent(plan: RowPlan, dry_run: bool, blocked: bool) -> RowOutcome:
 
 
 def _confirmed(outcome: RowOutcome, state: JournalState | None) -> RowOutcome:
-    """An unchanged row an earlier run created or updated keeps that status."""
+    """An unchanged row an earlier run created or updated keeps that status; so does a
+    row whose create an earlier run sent (its create-intent line) without recording it."""
     if state is None or outcome.status is not Status.UNCHANGED:
         return outcome
-    earlier = state.done(outcome.record.sheet, outcome.record.row)
+    key = (outcome.record.sheet, outcome.record.row)
+    earlier = state.done(*key)
     if earlier and earlier.get("status") in ("created", "updated"):
         outcome.status = Status(earlier["status"])
         outcome.confirmed = True
         outcome.message = f"{earlier['status']} by an earlier run; confirmed on the site"
+    elif key not in state.rows and state.intents.get(key) == outcome.name:
+        # the earlier run sent the create and was stopped before recording its outcome:
+        # the record is on the site with this row's values, so this row created it
+        outcome.status, outcome.confirmed = Status.CREATED, True
+        outcome.message = ("created by an earlier run that stopped before recording it; "
+                           "confirmed on the site")
     return outcome
 
 
@@ -286,7 +296,7 @@ def _open_journal(path: Path | None, sha: str | None, site: str,
         fresh, state = True, JournalState()
     elif state.complete:
         fresh, state = True, JournalState()
-    elif state.rows:
+    elif state.rows or state.intents:
         result.resumed = True
         result.notices.append(f"Resuming from {path.name}: rows already done are confirmed "
                               "on the site, not sent again.")
