@@ -22,7 +22,14 @@ from typing import Any
 from importer.errors import AuthError, SiteError
 from importer.problems import Problem
 from importer.publish.errormap import ColumnIndex, map_error_dict
-from importer.publish.plan import Action, Change, ResourceStep, RowPlan
+from importer.publish.plan import (
+    Action,
+    Change,
+    ResourceStep,
+    RowPlan,
+    conflicts,
+    replan_update,
+)
 from importer.publish.transport import Client, Stopped
 from importer.records import DatasetRecord
 from importer.schema import Layout
@@ -74,6 +81,8 @@ class RowOutcome:
 
 
 OutcomeSink = Callable[[RowOutcome], None]
+#: CKAN's answer to a create whose name another record has (two runs creating at once).
+NAME_TAKEN = "That URL is already in use"
 
 
 def static_outcome(plan: RowPlan) -> RowOutcome:
@@ -167,8 +176,14 @@ class Engine:
             if plan.action is Action.CREATE:
                 if self.before_create is not None:
                     self.before_create(plan)
-                pkg = self.client.call("package_create", plan.body,
-                                       lost_check=lambda: self._find_ours(plan.body))
+                try:
+                    pkg = self.client.call("package_create", plan.body,
+                                           lost_check=lambda: self._find_ours(plan.body))
+                except ValidationFailed as err:
+                    raced = self._raced(plan, err)
+                    if raced is None:
+                        raise
+                    return raced
                 pkg_id = str(pkg["id"])
                 done.append("created")
             else:
@@ -201,6 +216,45 @@ class Engine:
         status = Status.CREATED if plan.action is Action.CREATE else Status.UPDATED
         return RowOutcome(plan.record, status, plan.name, pkg_id, changes=list(plan.changes),
                           message=", ".join(done))
+
+    def _raced(self, plan: RowPlan, err: ValidationFailed) -> RowOutcome | None:
+        """A create answered "That URL is already in use": another run (or person)
+        created the record since the plan was made. Look it up and compare: the same
+        values are ``unchanged``; values this row sets that differ are a located
+        conflict (nothing sent); otherwise only what this row adds (resources, the
+        publish move) is sent as an update. ``None``: not a race (or the record cannot
+        be seen), so the create's failure stands."""
+        errors = err.error_dict
+        # the name is taken, and nothing else is wrong but values already in use (the BC
+        # schema also keeps titles unique)
+        if not any(NAME_TAKEN in str(m) for m in _as_list(errors.get("name"))) or not all(
+                "already in use" in str(m) for v in errors.values() for m in _as_list(v)):
+            return None
+        try:
+            stored = self.client.call("package_show", {"id": plan.body["name"]})
+        except (NotFound, NotAuthorized):
+            return None
+        again = replan_update(plan.record, stored, self.layout,
+                              publish=plan.publish_to is not None)
+        if again.action is Action.INVALID:
+            return None
+        fields = conflicts(again)
+        if fields:
+            msg = (f"Another run created {plan.name} at the same time with other values "
+                   f"in: {', '.join(fields)}. Nothing was sent for this row; compare the "
+                   "record with the row, then run the import again.")
+            cell = plan.record.locate(fields[0]) or plan.record.locate("name")
+            problem = (cell.problem("create-conflict", msg, field=fields[0]) if cell
+                       else plan.record.row_problem("create-conflict", msg))
+            return RowOutcome(plan.record, Status.FAILED, plan.name, again.existing_id,
+                              problems=[problem], message=msg)
+        if again.action is Action.UNCHANGED:
+            return RowOutcome(plan.record, Status.UNCHANGED, plan.name, again.existing_id,
+                              message="created at the same time by another run, with "
+                                      "this row's values")
+        outcome = self._job(again)
+        outcome.message = f"created at the same time by another run; {outcome.message}"
+        return outcome
 
     def _resource(self, step: ResourceStep, pkg_id: str) -> None:
         try:
@@ -275,6 +329,10 @@ class Engine:
             problems = [record.row_problem("site-error", message)]
         return RowOutcome(record, Status.FAILED, plan.name, pkg_id, problems=problems,
                           message=_with_done(message, done))
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def _with_done(message: str, done: list[str]) -> str:

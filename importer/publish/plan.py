@@ -252,6 +252,24 @@ def _plan_row(record: DatasetRecord, existing: Existing, layout: Layout,
     return _plan_update(record, stored, layout, options, ids)
 
 
+def replan_update(record: DatasetRecord, stored: dict[str, Any], layout: Layout,
+                  publish: bool = False) -> RowPlan:
+    """The row planned again as an update of ``stored``: what a create becomes when the
+    site says the name is taken (another run created the record meanwhile)."""
+    return _plan_update(record, stored, layout, PlanOptions(publish=publish),
+                        _Ids({}, new_resource_id))
+
+
+def conflicts(plan: RowPlan) -> list[str]:
+    """The fields an update would overwrite: the row's own fields (not resource
+    additions) whose stored values differ. After a create race, these are values the
+    other run set differently, so the row is reported, not sent."""
+    fields = [k for k in plan.body if k not in ("id", "private")]
+    fields += [c.path for s in plan.resources if s.action is Action.UPDATE
+               for c in s.changes]
+    return list(dict.fromkeys(fields))
+
+
 def create_body(record: DatasetRecord, layout: Layout) -> dict[str, Any]:
     """The ``package_create`` body: the row's package, its type, the profile's create
     values (``publish_state: DRAFT``), ``private`` from visibility, keywords as ``tags``
