@@ -71,8 +71,10 @@ def mend(layout: Layout, state: State, out: TextIO | None) -> bool:
     if stale:
         _update(state, "<commit/>")
     if missing:
-        ckanenv.ckan(layout, "search-index", "rebuild", "--only-missing", "--keep-orphans",
-                     "--quiet", what="ckan search-index rebuild")
+        # (2.9's rebuild has no orphan clearing, so no --keep-orphans either)
+        keep = [] if layout.variant.ckan == "2.9" else ["--keep-orphans"]
+        ckanenv.ckan(layout, "search-index", "rebuild", "--only-missing", *keep, "--quiet",
+                     what="ckan search-index rebuild")
     if out is not None:
         out.write(f"the search index did not match the database ({len(stale)} stale, "
                   f"{len(missing)} missing): mended\n")

@@ -146,6 +146,12 @@ class Existing:
         if pkg.get("name"):
             self.by_name[str(pkg["name"])] = pkg
 
+    def drop(self, pkg: dict[str, Any]) -> None:
+        """Forget ``pkg`` (the search index listed it; the database does not have it)."""
+        self.by_id.pop(str(pkg.get("id")), None)
+        if self.by_name.get(str(pkg.get("name"))) is pkg:
+            del self.by_name[str(pkg["name"])]
+
 
 Caller = Callable[[str, dict[str, Any]], Any]
 #: names per package_search: few requests, far below Solr's 1024-clause limit.
@@ -200,6 +206,39 @@ def fetch_existing(call: Caller, records: Sequence[DatasetRecord],
             if not is_not_found(err):
                 raise
     return found
+
+
+def confirm_existing(call: Caller, plans: Sequence[RowPlan], existing: Existing,
+                     is_not_found: Callable[[Exception], bool],
+                     workers: int = 3) -> list[dict[str, Any]]:
+    """Confirm with ``package_show`` (the database) every stored record a row is about
+    to update: search (the index) is a hint, and an index out of step with its database
+    lists records that are gone, in organizations that may be gone too. ``existing`` is
+    corrected in place (fresh copies in, absent records out); returns the absent ones.
+    Rows planned ``unchanged`` trust search: they send nothing, so a stale entry costs
+    nothing (docs/import.md)."""
+    stored = list({id(p.existing): p.existing for p in plans
+                   if p.action is Action.UPDATE and p.existing}.values())
+
+    def show(pkg: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        try:
+            return pkg, call("package_show", {"id": pkg["id"]})
+        except Exception as err:  # only "not found" means absent; anything else stops
+            if not is_not_found(err):
+                raise
+            return pkg, None
+
+    gone: list[dict[str, Any]] = []
+    if not stored:
+        return gone
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(stored)))) as pool:
+        for old, fresh in pool.map(show, stored):
+            if fresh is None:
+                existing.drop(old)
+                gone.append(old)
+            else:
+                existing.add(fresh)
+    return gone
 
 
 def _searchable(name: str) -> bool:

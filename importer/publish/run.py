@@ -33,6 +33,7 @@ from importer.publish.plan import (
     PlanOptions,
     RowPlan,
     build_plan,
+    confirm_existing,
     fetch_existing,
 )
 from importer.publish.progress import Progress
@@ -165,8 +166,18 @@ def import_records(
             search_complete=lambda r: str(r.package.get("owner_org")) in orgs,
             workers=options.workers)
     plan_options = PlanOptions(options.create_only, options.update_only, options.publish)
-    plans = build_plan(valid, existing, layout, plan_options, resource_ids=_earlier_ids(
-        options.journal_path, workbook_sha256, client.url))
+    earlier_ids = _earlier_ids(options.journal_path, workbook_sha256, client.url)
+    plans = build_plan(valid, existing, layout, plan_options, resource_ids=earlier_ids)
+    # search said these records exist: before writing to them (or refusing them for
+    # rights), ask the database
+    gone = confirm_existing(client, plans, existing, lambda e: isinstance(e, NotFound),
+                            workers=options.workers)
+    if any(p.action is Action.UPDATE for p in plans):
+        plans = build_plan(valid, existing, layout, plan_options, resource_ids=earlier_ids)
+    if gone:
+        _stale_index_notice(result, gone)
+        result.problems += _validate_new_creates(plans, {str(g.get("name")) for g in gone},
+                                                 layout)
     for rec in invalid:
         own = [p for p in problems if (p.sheet, p.row) == (rec.sheet, rec.row)]
         plans.append(RowPlan(rec, Action.INVALID, problems=own,
@@ -227,6 +238,31 @@ def import_records(
     result.requests = dict(client.transport.counts)
     result.retries = dict(client.retries)
     return result
+
+
+def _stale_index_notice(result: ImportResult, gone: list[dict[str, Any]]) -> None:
+    names = sorted(str(g.get("name")) for g in gone)
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    result.notices.append(
+        f"The site's search index lists {len(names)} record(s) its database does not have "
+        f"({shown}); those rows were planned afresh, as new records. The site's search "
+        "index is out of date: ask its admin to rebuild it (ckan search-index rebuild).")
+
+
+def _validate_new_creates(plans: list[RowPlan], names: set[str],
+                          layout: Layout) -> list[Problem]:
+    """Rows checked as updates of a record that turned out not to exist are now creates:
+    check them as creates (every required field), and hold back those that fail."""
+    creates = [p for p in plans if p.action is Action.CREATE and p.record.name in names]
+    problems = validate([p.record for p in creates], layout, mode="create")
+    for plan in creates:
+        own = [p for p in problems if (p.sheet, p.row) == (plan.record.sheet, plan.record.row)
+               and p.severity is Severity.ERROR]
+        if own:
+            plan.action, plan.problems = Action.INVALID, own
+            plan.reason = (f"{len(own)} problem(s) in this row as a new record (the site's "
+                           "search index listed it, its database does not have it)")
+    return [p for p in problems if p.severity is Severity.ERROR]
 
 
 def _row_bad(record: DatasetRecord, bad_rows: set[tuple[str | None, int | None]]) -> bool:

@@ -75,7 +75,7 @@ def test_a_create_that_meets_a_record_made_meanwhile(
     if theirs == "no resources":
         other["_resources"] = []
     elif theirs == "other title":
-        other["title"] = "Their title"
+        other["title"] = f"Their title {prefix}"
     _other_run_creates(ckan_site, other)
     client = _client(ckan_site)
     result = import_records([make_record(ours, 2)], client, LAYOUT, ImportOptions(),
@@ -88,7 +88,7 @@ def test_a_create_that_meets_a_record_made_meanwhile(
     pkg = stored[f"{prefix}-dataset-1"]
     assert outcome.record_id == pkg["id"]
     if theirs == "other title":
-        assert pkg["title"] == "Their title"
+        assert pkg["title"] == f"Their title {prefix}"
         assert len(pkg["resources"]) == 2
         [problem] = outcome.problems
         assert (problem.code, problem.sheet, problem.row, problem.field) == (
