@@ -3,7 +3,9 @@
 ``import`` and ``demo`` both did these steps, in this order, themselves; here they are
 once. Writing the results comes after the connection is closed, and happens for an
 interrupted run too (the report then says which rows are not done), so the caller only
-renders the result and chooses the exit code.
+renders the result and chooses the exit code. A run that writes (not a dry run) holds
+the OS locks of its workbook and journal throughout (:mod:`importer.runlock`), so a
+second import of the same workbook exits 2 at once instead of sharing them.
 """
 
 from __future__ import annotations
