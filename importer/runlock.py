@@ -64,7 +64,7 @@ def hold(lock_path: Path, what: str,
     """Hold an exclusive lock on ``lock_path`` for the ``with`` block, or raise
     :class:`Busy` at once (never wait) naming what the holder runs (``import of FILE``,
     as it wrote it in the lock file), its pid and its start time."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
