@@ -121,21 +121,12 @@ def test_nothing_can_be_done_exit_2(ckan_site: CkanSite, tmp_path: Path, prefix:
         next(line for line in proc.stderr.splitlines() if message in line)]
 
 
-def _wait_for_rows(journal: Path, rows: int, proc: subprocess.Popen[str]) -> None:
+def _wait_for(journal: Path, marker: str, count: int, proc: subprocess.Popen[str]) -> None:
+    """Until ``count`` journal lines hold ``marker`` (``"type": "row"`` for outcomes,
+    ``"create-intent"`` for creates in flight: sent, not yet recorded)."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
-        if journal.exists() and journal.read_text().count('"type": "row"') >= rows:
-            return
-        time.sleep(0.05)
-    pytest.fail("the import did not get going")
-
-
-def _wait_for_intents(journal: Path, creates: int, proc: subprocess.Popen[str]) -> None:
-    """Until ``creates`` create-intent lines are on disk: the kill then comes while
-    creates are in flight (sent, not yet recorded), the case that once miscounted."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if journal.exists() and journal.read_text().count('"create-intent"') >= creates:
+        if journal.exists() and journal.read_text().count(marker) >= count:
             return
         time.sleep(0.01)
     pytest.fail("the import did not get going")
@@ -149,7 +140,7 @@ def test_kill_9_then_rerun_completes_without_duplicates_and_counts_every_create(
     args = ["import", "in.xlsx", "--url", ckan_site.url, "--json", "out.json",
             "--max-rate", "15", "--workers", "2"]
     proc = start_cli(args, ckan_site.sysadmin_token, tmp_path)
-    _wait_for_intents(tmp_path / "in-import-report.journal.jsonl", kill_at, proc)
+    _wait_for(tmp_path / "in-import-report.journal.jsonl", '"create-intent"', kill_at, proc)
     proc.send_signal(signal.SIGKILL)
     proc.wait(30)
     done_before = len(stored_names(ckan_site, prefix))
@@ -203,7 +194,7 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(ckan_site: CkanSite, tmp_pa
     write_workbook(packages(prefix, n, ckan_site.child_org.name), tmp_path / "in.xlsx")
     args = ["import", "in.xlsx", "--url", ckan_site.url, "--max-rate", "10"]
     proc = start_cli(args, ckan_site.sysadmin_token, tmp_path)
-    _wait_for_rows(tmp_path / "in-import-report.journal.jsonl", 5, proc)
+    _wait_for(tmp_path / "in-import-report.journal.jsonl", '"type": "row"', 5, proc)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, out + err
