@@ -63,25 +63,41 @@ def hold(lock_path: Path, what: str,
          clock: float | None = None) -> Iterator[None]:
     """Hold an exclusive lock on ``lock_path`` for the ``with`` block, or raise
     :class:`Busy` at once (never wait) naming what the holder runs (``import of FILE``,
-    as it wrote it in the lock file), its pid and its start time."""
+    as it wrote it in the lock file), its pid and its start time. The file is removed on
+    release (no litter next to the user's files)."""
     lock_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = _acquire(lock_path, what)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as err:
-            if err.errno not in (errno.EWOULDBLOCK, errno.EACCES):
-                raise
-            raise Busy(f"another {_holder(lock_path, what)}") from None
         started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(clock))
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()} {started} {what}\n".encode(), 0)
-        try:
-            yield
-        finally:
-            os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        yield
     finally:
+        # unlink while still holding the lock: a run that opened this file meanwhile
+        # finds, once it has the lock, that the path is no longer its file, and retries
+        with contextlib.suppress(OSError):
+            os.unlink(lock_path)
+        os.close(fd)
+
+
+def _acquire(lock_path: Path, what: str) -> int:
+    """The locked descriptor of ``lock_path`` (the file at that path now, not one a
+    releasing holder has just unlinked)."""
+    while True:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as err:
+            os.close(fd)
+            if err.errno not in (errno.EWOULDBLOCK, errno.EACCES):
+                raise
+            raise Busy(f"another {_holder(lock_path, what)}") from None
+        try:
+            same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            return fd
         os.close(fd)
 
 

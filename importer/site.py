@@ -28,7 +28,7 @@ TOKEN_ENV = "CKAN_API_TOKEN"
 #: seconds to wait for a site's FIRST answer (status, schema, rights): a server that
 #: accepts connections and never answers fails within this; later requests (and every
 #: write) keep the longer ``timeout`` (docs/reliability.md).
-FIRST_CONTACT_TIMEOUT = 8.0
+FIRST_CONTACT_TIMEOUT = 6.0
 
 
 def env_token(environ: Mapping[str, str]) -> str | None:
