@@ -234,6 +234,12 @@ class Engine:
             stored = self.client.call("package_show", {"id": plan.body["name"]})
         except (NotFound, NotAuthorized):
             return None
+        ours = [r["id"] for r in plan.body.get("resources") or [] if r.get("id")]
+        if ours and ours[0] in {r.get("id") for r in stored.get("resources") or []}:
+            # our own create, sent by the run this one resumes and committed late
+            return RowOutcome(plan.record, Status.CREATED, plan.name, str(stored["id"]),
+                              changes=list(plan.changes), confirmed=True,
+                              message="created by an earlier run; confirmed on the site")
         again = replan_update(plan.record, stored, self.layout,
                               publish=plan.publish_to is not None)
         if again.action is Action.INVALID:
@@ -275,14 +281,19 @@ class Engine:
             raise
 
     def _find_ours(self, body: dict[str, Any]) -> dict[str, Any] | None:
-        """After a lost answer: the record by name, if it is the one we sent (same title
-        and organization); ``None`` when absent or someone else's."""
+        """After a lost answer: the record by name, if it is the one we sent (it holds
+        the resource ids we chose; without resources: same title and organization);
+        ``None`` when absent or someone else's (then "URL already in use" is a race)."""
         try:
             pkg = self.client.call("package_show", {"id": body["name"]})
         except NotFound:
             return None
         if not isinstance(pkg, dict):
             return None
+        ours = [r["id"] for r in body.get("resources") or [] if r.get("id")]
+        if ours:  # the resource ids we chose tell our create from another run's
+            found = {r.get("id") for r in pkg.get("resources") or []}
+            return pkg if ours[0] in found else None
         org = pkg.get("owner_org")
         org_name = (pkg.get("organization") or {}).get("name")
         if pkg.get("title") == body.get("title") and body.get("owner_org") in (org, org_name):

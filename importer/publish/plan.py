@@ -282,6 +282,11 @@ def _plan_row(record: DatasetRecord, existing: Existing, layout: Layout,
                            reason="no record with this name exists (--update-only)")
         plan = RowPlan(record, Action.CREATE, body=create_body(record, layout))
         plan.changes = [Change(k, None, v) for k, v in _normal_items(plan.body, layout)]
+        # each embedded resource gets an id chosen here (journaled before the create):
+        # after a lost answer, a record holding these ids is ours; one holding others was
+        # created by another run at the same time (a race, not our create)
+        for res, body in zip(record.resources, plan.body.get("resources", []), strict=True):
+            body["id"] = ids.earlier.get((res.sheet, res.row)) or ids.new()
         if options.publish and layout.profile.publish_request_state:
             plan.publish_to = layout.profile.publish_request_state
         return plan

@@ -213,10 +213,8 @@ def import_records(
         else:
             sink(_confirmed(static_outcome(plan), state))
     if journal:  # the ids of the resources to create, on disk before any is sent
-        journal.write_many([{"type": "resource-id", "sheet": step.record.sheet,
-                             "row": step.record.row, "id": step.new_id}
-                            for plan in runnable for step in plan.resources
-                            if step.action is Action.CREATE and step.new_id])
+        journal.write_many([{"type": "resource-id", "sheet": sheet, "row": row, "id": rid}
+                            for plan in runnable for sheet, row, rid in _new_ids(plan)])
     if progress:
         progress.start(len(plans), already=len(done))
     engine = Engine(client, layout, options.workers, columns, before_create=(
@@ -241,6 +239,17 @@ def import_records(
     result.requests = dict(client.transport.counts)
     result.retries = dict(client.retries)
     return result
+
+
+def _new_ids(plan: RowPlan) -> list[tuple[str, int, str]]:
+    """(sheet, row, id) of every resource ``plan`` creates: its resource steps', and the
+    ids of the resources embedded in its ``package_create``."""
+    out = [(s.record.sheet, s.record.row, s.new_id) for s in plan.resources
+           if s.action is Action.CREATE and s.new_id]
+    if plan.action is Action.CREATE:
+        out += [(r.sheet, r.row, str(body["id"])) for r, body in
+                zip(plan.record.resources, plan.body.get("resources", []), strict=True)]
+    return out
 
 
 def _stale_index_notice(result: ImportResult, gone: list[dict[str, Any]]) -> None:
