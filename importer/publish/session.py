@@ -26,15 +26,17 @@ def import_and_report(
     timeout: float = 60.0,
     max_rate: float | None = None,
     progress: Progress | None = None,
+    label: str | None = None,
 ) -> ImportResult:
     """Import ``file`` into the site at ``url`` and write the results workbook ``report``
-    (and the JSON ``json_path``); the caller has checked both targets beforehand."""
+    (and the JSON ``json_path``); the caller has checked both targets beforehand.
+    ``label`` names the input in the reports instead of its path (the web app's uploads)."""
     conn = connect(url, token, timeout, options.workers, max_rate)
     try:
         result = run_import(file, conn, options, progress=progress)
     finally:
         conn.client.transport.close()
-    write_results_workbook(result, file, report)
+    write_results_workbook(result, file, report, label)
     if json_path:
-        write_results_json(result, file, json_path, report)
+        write_results_json(result, file, json_path, report, label)
     return result

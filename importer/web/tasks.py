@@ -77,7 +77,8 @@ def check_body(store: JobStore, job: Job, folder: Path, token: str | None) -> di
     source = folder / job.input_name
     result = run_check(source, layout, resolver=resolver)
     summary = write_check_outputs(
-        result, Outputs(source, folder / REPORT_XLSX, folder / REPORT_JSON),
+        result, Outputs(source, folder / REPORT_XLSX, folder / REPORT_JSON,
+                        label=job.filename),
         created=_now(), facts=[("Checked against", "the bundled bcdc_dataset schema (offline)")])
     _write_json(folder / GRID_JSON, grid_data(result.read))
     return {"valid": summary.valid, "errors": summary.errors, "warnings": summary.warnings,
@@ -163,7 +164,8 @@ def import_body(store: JobStore, job: Job, folder: Path, token: str | None) -> d
     report = folder / RESULTS_XLSX
     result = import_and_report(source, opts["site_url"], token, options, report=report,
                                json_path=folder / RESULTS_JSON,
-                               progress=None if dry_run else JobProgress(store, job.id))
+                               progress=None if dry_run else JobProgress(store, job.id),
+                               label=job.filename)
     import io
 
     text = io.StringIO()
