@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app, session
 
-from importer.web.jobs import INTERRUPTED, Job, JobStore, owner_key
+from importer.web.jobs import CANCELLED, INTERRUPTED, Job, JobStore, owner_key
 from importer.web.settings import Settings
 
 STATE_KEY = "bcdc_importer"
@@ -69,4 +69,6 @@ def state() -> WebState:
 
 
 def resumable(job: Job) -> bool:
-    return job.kind == "import" and job.state == INTERRUPTED
+    """An import stopped by Cancel or by a server restart: running it again with its own
+    journal confirms the rows already done and sends the rest."""
+    return job.kind == "import" and job.state in (INTERRUPTED, CANCELLED)

@@ -8,7 +8,6 @@ import html
 import json
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from importer.devcat.testsite import CkanSite
 from tests.cli.clirun import run_cli
 from tests.reportdump import dump_report
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, marked_cells, serious_violations, serve
+from tests.web.samples import unique_sample
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not CHROMIUM.exists(), reason="no /usr/bin/chromium (make system-deps installs it)")]
@@ -57,21 +57,6 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 900})
     yield context.new_page()
     context.close()
-
-
-def unique_sample(tmp: Path) -> tuple[Path, str]:
-    """samples/datasets.xlsx with every dataset name and title prefixed (the site wants
-    both unique), so its rows are creates."""
-    prefix = "w" + uuid.uuid4().hex[:8]
-    path = tmp / "datasets.xlsx"
-    shutil.copy(SAMPLES / "datasets.xlsx", path)
-    book = load_workbook(path)
-    for sheet, column in (("datasets", 1), ("datasets", 2), ("resources", 1)):
-        for row in book[sheet].iter_rows(min_row=2, min_col=column, max_col=column):
-            if row[0].value:
-                row[0].value = f"{prefix}-{row[0].value}"[:100]
-    book.save(path)
-    return path, prefix
 
 
 def upload(page: Any, server: str, path: Path) -> None:
