@@ -139,9 +139,12 @@ def test_clean_sample_plan_import_progress_report_and_rerun(
     page.click("text=Import now")
     page.wait_for_selector("[role=progressbar]")
     job_url = page.url
+    before = int(page.get_attribute("[role=progressbar]", "aria-valuenow") or 0)
     page.reload()
     bar = page.locator("[role=progressbar]")
     assert bar.count() == 1
+    assert int(bar.get_attribute("aria-valuenow") or 0) >= before
+    no_serious(page)
     page.wait_for_selector("h1:has-text('Import of')", timeout=300_000)
     no_serious(page)
     bar = page.locator("[role=progressbar]")

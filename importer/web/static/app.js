@@ -25,10 +25,12 @@ function watchJob() {
     }
     const p = data.progress || {};
     const done = p.done || 0, total = p.total || 0;
-    bar.setAttribute("aria-valuenow", String(done));
-    bar.setAttribute("aria-valuemax", String(total));
-    fill.style.width = total ? (100 * done / total) + "%" : "0%";
-    text.textContent = done + " / " + (total || "?") + " rows";
+    if (bar) {
+      bar.setAttribute("aria-valuenow", String(done));
+      bar.setAttribute("aria-valuemax", String(total));
+      fill.style.width = total ? (100 * done / total) + "%" : "0%";
+      text.textContent = done + " / " + (total || "?") + " rows";
+    }
     stateLine.textContent = "State: " + data.state + (data.message ? ": " + data.message : "");
     counts.replaceChildren();
     for (const [status, n] of Object.entries(p.by_status || {})) {
