@@ -4,10 +4,7 @@ rows, and by default (for more than :data:`ALL_ROWS_UP_TO` rows) only rows with 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 PAGE = 50
@@ -49,17 +46,6 @@ class GridPage:
     only_problems: bool
     total_rows: int
     shown_rows: int
-
-
-@lru_cache(maxsize=8)
-def _load(path: str, mtime: float) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(Path(path).read_text())
-    return data
-
-
-def load_json(path: Path) -> dict[str, Any]:
-    """A job's JSON output, parsed once per version of the file."""
-    return _load(str(path), path.stat().st_mtime)
 
 
 def index_problems(problems: list[dict[str, Any]]) -> dict[tuple[str, int], list[dict[str, Any]]]:

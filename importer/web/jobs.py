@@ -15,7 +15,9 @@ import os
 import re
 import secrets
 import shutil
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -63,11 +65,45 @@ class Job:
 
 class JobStore:
     """The jobs folder. Every method takes ids from requests, so each id is checked
-    against :data:`_ID` before it becomes a path."""
+    against :data:`_ID` before it becomes a path.
+
+    Job outputs in JSON (the grid of a 10,000-row check is ~14 MB) are kept parsed in a
+    small memo (:data:`MEMO_SIZE` files, checked against the file's mtime), so the page
+    after a check does not parse again what the job just wrote."""
+
+    MEMO_SIZE = 8
 
     def __init__(self, root: Path):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
+        self._memo: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._memo_lock = threading.Lock()
+
+    def write_json(self, path: Path, data: Any) -> None:
+        """Write ``data`` to ``path`` (atomically) and keep it parsed."""
+        partial = path.with_name(f".{path.name}.{threading.get_ident()}.partial")
+        partial.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        os.replace(partial, path)
+        self._remember(path, path.stat().st_mtime, data)
+
+    def read_json(self, path: Path) -> Any:
+        """``path`` parsed, from the memo while the file is unchanged."""
+        mtime = path.stat().st_mtime
+        with self._memo_lock:
+            found = self._memo.get(str(path))
+            if found is not None and found[0] == mtime:
+                self._memo.move_to_end(str(path))
+                return found[1]
+        data = json.loads(path.read_text())
+        self._remember(path, mtime, data)
+        return data
+
+    def _remember(self, path: Path, mtime: float, data: Any) -> None:
+        with self._memo_lock:
+            self._memo[str(path)] = (mtime, data)
+            self._memo.move_to_end(str(path))
+            while len(self._memo) > self.MEMO_SIZE:
+                self._memo.popitem(last=False)
 
     def folder(self, job_id: str) -> Path:
         if not _ID.match(job_id):
@@ -83,7 +119,7 @@ class JobStore:
     def save(self, job: Job) -> None:
         job.updated = time.time()
         folder = self.folder(job.id)
-        partial = folder / f".{STATUS_FILE}.{os.getpid()}.partial"
+        partial = folder / f".{STATUS_FILE}.{os.getpid()}.{threading.get_ident()}.partial"
         partial.write_text(json.dumps(asdict(job), ensure_ascii=False))
         os.replace(partial, folder / STATUS_FILE)
 

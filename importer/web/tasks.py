@@ -8,7 +8,6 @@ be done ends ``failed`` with the library's own one-line message, as the CLI prin
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -59,28 +58,25 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def _write_json(path: Path, data: Any) -> None:
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(json.dumps(data, ensure_ascii=False))
-    partial.replace(path)
-
-
 # -- check ---------------------------------------------------------------------------------
 
 
 def check_body(store: JobStore, job: Job, folder: Path, token: str | None) -> dict[str, Any]:
     """``bcdc-import check FILE`` (offline, the bundled schema), plus the grid data."""
     from importer.check import check_setup, run_check
+    from importer.gcpause import gc_paused
     from importer.report.outputs import Outputs, write_check_outputs
 
     layout, resolver = check_setup(None, None, job.options.get("dataset_type", "bcdc_dataset"))
     source = folder / job.input_name
-    result = run_check(source, layout, resolver=resolver)
-    summary = write_check_outputs(
-        result, Outputs(source, folder / REPORT_XLSX, folder / REPORT_JSON,
-                        label=job.filename),
-        created=_now(), facts=[("Checked against", "the bundled bcdc_dataset schema (offline)")])
-    _write_json(folder / GRID_JSON, grid_data(result.read))
+    with gc_paused():  # as the CLI's check: the collector would only walk the records
+        result = run_check(source, layout, resolver=resolver)
+        summary = write_check_outputs(
+            result, Outputs(source, folder / REPORT_XLSX, folder / REPORT_JSON,
+                            label=job.filename),
+            created=_now(),
+            facts=[("Checked against", "the bundled bcdc_dataset schema (offline)")])
+        store.write_json(folder / GRID_JSON, grid_data(result.read))
     return {"valid": summary.valid, "errors": summary.errors, "warnings": summary.warnings,
             "rows_checked": result.rows_checked, "rows_with_errors": result.rows_with_errors}
 
@@ -177,7 +173,7 @@ def import_body(store: JobStore, job: Job, folder: Path, token: str | None) -> d
         row = outcome_dict(result, o)
         row["change_lines"] = updates.get((o.record.sheet, o.record.row), [])
         rows.append(row)
-    _write_json(folder / PLAN_JSON, {"plan_lines": plan_lines(result),
+    store.write_json(folder / PLAN_JSON, {"plan_lines": plan_lines(result),
                                      "summary": text.getvalue().splitlines(),
                                      "failed": failed_lines(result), "rows": rows})
     return {"counts": dict(result.counts), "blocked": result.blocked,

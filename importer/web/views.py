@@ -27,7 +27,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from importer.errors import WorkbookError
 from importer.web import tasks
 from importer.web.errors import BadUpload
-from importer.web.grid import grid_page, load_json
+from importer.web.grid import grid_page
 from importer.web.jobs import DONE, FAILED, Job
 from importer.web.state import resumable, state
 
@@ -123,15 +123,15 @@ def job(job_id: str) -> tuple[str, int]:
     if job.state == FAILED:
         return render_template("failed.html", **context), 422 if job.kind == "check" else 200
     if job.kind == "check" and job.state == DONE:
-        report = load_json(folder / tasks.REPORT_JSON)
+        report = web.store.read_json(folder / tasks.REPORT_JSON)
         only = request.args.get("show")
-        grid = grid_page(load_json(folder / tasks.GRID_JSON), report,
+        grid = grid_page(web.store.read_json(folder / tasks.GRID_JSON), report,
                          request.args.get("sheet"), request.args.get("page", 1, type=int),
                          None if only is None else only == "problems")
         return render_template("check.html", report=report, grid=grid, **context), 200
     if job.kind in ("plan", "import") and job.state not in ("queued", "running") \
             and (folder / tasks.PLAN_JSON).exists():
-        plan = load_json(folder / tasks.PLAN_JSON)
+        plan = web.store.read_json(folder / tasks.PLAN_JSON)
         page = "plan.html" if job.kind == "plan" else "results.html"
         return render_template(page, plan=plan, **context), 200
     return render_template("running.html", **context), 200
