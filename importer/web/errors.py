@@ -3,11 +3,14 @@ a plain message, never a stack trace."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 
 from importer.errors import ImporterError, OutputError, SiteError, WorkbookError
+from importer.web.jobs import NoSuchJob
 from importer.web.state import state
 
 
@@ -19,9 +22,27 @@ def _page(title: str, message: str, status: int) -> tuple[str, int]:
     return render_template("error.html", title=title, message=message), status
 
 
+#: exceptions whose message is the page, with the page's title and status (most specific
+#: first: Flask picks the handler of the nearest class)
+PLAIN: list[tuple[type[Exception], str, int]] = [
+    (BadUpload, "Cannot use this upload", 400),
+    (WorkbookError, "Cannot use this file", 422),
+    (SiteError, "The catalogue did not answer as expected", 502),
+    (OutputError, "Cannot write the file", 500),
+    (ImporterError, "Cannot do this", 400),
+]
+
+
+def _plain(title: str, status: int) -> Callable[[Exception], tuple[str, int]]:
+    def handler(err: Exception) -> tuple[str, int]:
+        return _page(title, str(err), status)
+
+    return handler
+
+
 def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(KeyError)
-    def no_such_job(_err: KeyError) -> tuple[str, int]:
+    @app.errorhandler(NoSuchJob)
+    def no_such_job(_err: NoSuchJob) -> tuple[str, int]:
         return _page("Not found", "There is no such page or job here.", 404)
 
     @app.errorhandler(NotFound)
@@ -39,25 +60,8 @@ def register_error_handlers(app: Flask) -> None:
         return _page("Form expired", "This form was not sent from this site's page, or the "
                      "page is too old: go back, reload the page and try again.", 400)
 
-    @app.errorhandler(BadUpload)
-    def bad_upload(err: BadUpload) -> tuple[str, int]:
-        return _page("Cannot use this upload", str(err), 400)
-
-    @app.errorhandler(WorkbookError)
-    def bad_workbook(err: WorkbookError) -> tuple[str, int]:
-        return _page("Cannot use this file", str(err), 422)
-
-    @app.errorhandler(SiteError)
-    def site(err: SiteError) -> tuple[str, int]:
-        return _page("The catalogue did not answer as expected", str(err), 502)
-
-    @app.errorhandler(OutputError)
-    def output(err: OutputError) -> tuple[str, int]:
-        return _page("Cannot write the file", str(err), 500)
-
-    @app.errorhandler(ImporterError)
-    def importer_error(err: ImporterError) -> tuple[str, int]:
-        return _page("Cannot do this", str(err), 400)
+    for exc, title, status in PLAIN:
+        app.register_error_handler(exc, _plain(title, status))
 
     @app.errorhandler(HTTPException)
     def http(err: HTTPException) -> tuple[str, int]:

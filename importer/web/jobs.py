@@ -32,6 +32,10 @@ STATUS_FILE = "job.json"
 CANCEL_FILE = "cancel"
 
 
+class NoSuchJob(KeyError):
+    """No job with this id, or not this session's: the page answers 404 either way."""
+
+
 def owner_key(session_id: str) -> str:
     """What a job folder keeps of its session: a hash, so the folder cannot be used to
     forge the session cookie."""
@@ -107,7 +111,7 @@ class JobStore:
 
     def folder(self, job_id: str) -> Path:
         if not _ID.match(job_id):
-            raise KeyError(job_id)
+            raise NoSuchJob(job_id)
         return self.root / job_id
 
     def create(self, kind: str, owner: str, **fields: Any) -> Job:
@@ -124,18 +128,18 @@ class JobStore:
         os.replace(partial, folder / STATUS_FILE)
 
     def load(self, job_id: str) -> Job:
-        """The job; :class:`KeyError` when there is none (a bad id included)."""
+        """The job; :class:`NoSuchJob` when there is none (a bad id included)."""
         try:
             data = json.loads((self.folder(job_id) / STATUS_FILE).read_text())
         except (OSError, ValueError):
-            raise KeyError(job_id) from None
+            raise NoSuchJob(job_id) from None
         return Job(**data)
 
     def owned(self, job_id: str, owner: str) -> Job:
-        """The job if ``owner`` made it; :class:`KeyError` otherwise (shown as 404)."""
+        """The job if ``owner`` made it; :class:`NoSuchJob` otherwise (shown as 404)."""
         job = self.load(job_id)
         if not secrets.compare_digest(job.owner, owner):
-            raise KeyError(job_id)
+            raise NoSuchJob(job_id)
         return job
 
     def update(self, job_id: str, **fields: Any) -> Job:
@@ -150,7 +154,7 @@ class JobStore:
             if folder.is_dir() and _ID.match(folder.name):
                 try:
                     yield self.load(folder.name)
-                except KeyError:
+                except NoSuchJob:
                     continue
 
     def of_owner(self, owner: str) -> list[Job]:

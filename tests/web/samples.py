@@ -6,7 +6,7 @@ import shutil
 import uuid
 from pathlib import Path
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
@@ -24,3 +24,15 @@ def unique_sample(tmp: Path) -> tuple[Path, str]:
                 row[0].value = f"{prefix}-{row[0].value}"[:100]
     book.save(path)
     return path, prefix
+
+
+def xss_workbook(tmp: Path) -> Path:
+    """A datasets sheet whose cells hold HTML that would run if it were not escaped."""
+    path = tmp / "xss.xlsx"
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "datasets"
+    sheet.append(["title", "name"])
+    sheet.append(["<script>alert(1)</script>", "<img src=x onerror=alert(2)>"])
+    book.save(path)
+    return path

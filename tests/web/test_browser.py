@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from importer.devcat.testsite import CkanSite
 from tests.cli.clirun import run_cli
 from tests.reportdump import dump_report
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, marked_cells, serious_violations, serve
-from tests.web.samples import unique_sample
+from tests.web.samples import unique_sample, xss_workbook
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not CHROMIUM.exists(), reason="no /usr/bin/chromium (make system-deps installs it)")]
@@ -194,13 +194,7 @@ def test_two_browsers_cannot_see_each_others_jobs(server: str, browser: Any) -> 
 
 def test_xss_in_a_cell_shows_as_text_and_csrf_is_refused(server: str, page: Any,
                                                          tmp_path: Path) -> None:
-    path = tmp_path / "xss.xlsx"
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "datasets"
-    sheet.append(["title", "name"])
-    sheet.append(["<script>alert(1)</script>", "<img src=x onerror=alert(2)>"])
-    book.save(path)
+    path = xss_workbook(tmp_path)
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     upload(page, server, path)

@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 import tests.corpus_files as corpus
 from importer.web.jobs import RUNNING, JobStore
 from tests.web.conftest import MakeApp, csrf, upload
+from tests.web.samples import xss_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 MISTAKES = ROOT / "samples" / "datasets-with-mistakes.xlsx"
@@ -144,13 +145,7 @@ def test_a_bad_job_id_is_404(client: FlaskClient, bad: str) -> None:
 
 
 def test_cell_text_is_escaped(client: FlaskClient, tmp_path: Path) -> None:
-    path = tmp_path / "xss.xlsx"
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "datasets"
-    sheet.append(["title", "name"])
-    sheet.append(["<script>alert(1)</script>", "<img src=x onerror=alert(2)>"])
-    book.save(path)
+    path = xss_workbook(tmp_path)
     page = upload(client, path).get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert" not in page and "<img src=x" not in page
