@@ -256,3 +256,19 @@ def test_export_page_and_keyboard_only_upload(server: str, page: Any) -> None:
     assert page.evaluate("document.activeElement.innerText").endswith(
         "warning: 'internal_notes' is not a dataset field of this catalogue, so the values "
         "in column AQ are not read.")
+
+
+def test_drag_and_drop_upload(server: str, page: Any) -> None:
+    import base64
+
+    page.goto(server)
+    page.evaluate("""(data) => {
+        const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], "datasets-with-mistakes.xlsx"));
+        document.getElementById("dropzone").dispatchEvent(
+            new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+    }""", base64.b64encode(MISTAKES.read_bytes()).decode())
+    page.wait_for_selector("h1:has-text('Check of datasets-with-mistakes.xlsx')",
+                           timeout=120_000)
+    assert ("datasets", "E2", "required") in marked_cells(page)
