@@ -207,3 +207,27 @@ def test_old_finished_jobs_are_removed(tmp_path: Path) -> None:
         (store.folder(job.id) / "job.json").write_text(json.dumps(data))
     assert store.remove_older_than(1800) == 1
     assert sorted(j.id for j in store.all()) == sorted([new.id, busy.id])
+
+
+def test_a_big_file_opens_on_its_problem_rows_one_page_at_a_time(
+        client: FlaskClient, tmp_path: Path) -> None:
+    from bench.workbook import build
+
+    path = build(tmp_path / "big.xlsx", 300, resources_per=0, mistakes=4)
+    first = upload(client, path)
+    page = first.get_data(as_text=True)
+    assert "(only rows with problems;" in page
+    rows = re.findall(r'<tr><th scope="row"[^>]*>(\d+)', page)
+    assert len(rows) == 50
+    marked_rows = {int(cell.split("!")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+                   for cell in re.findall(r'data-cell="([^"]+)"', page)}
+    assert {int(r) for r in rows} <= marked_rows  # every row shown has a problem
+    assert "Page 1 of " in page and 'rel="next"' in page
+    found = re.search(r"(\d+) of 300 rows shown", page)
+    assert found
+    shown = int(found.group(1))
+    last = -(-shown // 50)
+    final = client.get(f"{first.request.path}?page={last}&show=problems")
+    assert f"Page {last} of {last}" in final.get_data(as_text=True)
+    everything = client.get(f"{first.request.path}?show=all").get_data(as_text=True)
+    assert "300 of 300 rows shown" in everything
