@@ -9,21 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from importer.publish.engine import RowOutcome, Status
+from importer.publish.plan import change_text
 from importer.publish.run import ImportResult
 
 #: failed rows listed after the summary; the rest are only in the report.
 FAILED_SHOWN = 10
 
 
-def short(value: object) -> str:
-    """A stored or planned value in at most 70 characters (``(empty)`` for none)."""
-    text = "(empty)" if value is None else repr(value)
-    return text if len(text) <= 70 else text[:67] + "..."
-
-
 @dataclass(frozen=True)
 class PlannedUpdate:
-    """One row the dry run would update, with every field change as ``path: old -> new``."""
+    """One row the dry run would update, with every change as the CLI prints it
+    (:func:`importer.publish.plan.change_text`)."""
 
     outcome: RowOutcome
     heading: str
@@ -33,7 +29,7 @@ class PlannedUpdate:
 def planned_updates(result: ImportResult) -> list[PlannedUpdate]:
     """Every row the dry run would update, in plan order, with its field changes."""
     return [PlannedUpdate(o, f"{o.record.sheet} row {o.record.row} ({o.name}): would update",
-                          [f"{c.path}: {short(c.old)} -> {short(c.new)}" for c in o.changes])
+                          [change_text(c) for c in o.changes])
             for o in result.outcomes if o.status is Status.WOULD_UPDATE]
 
 
