@@ -35,10 +35,12 @@ def serve(settings: Settings, host: str, port: int, echo: Callable[[str], None])
 
 def work(redis_url: str, burst: bool = False) -> None:
     """Run RQ jobs of the web app's queue until stopped (or, ``burst``, until empty); each
-    job names its jobs folder, which this process must see."""
-    from rq import Queue, Worker
+    job names its jobs folder, which this process must see. Jobs run in this process
+    (RQ's SimpleWorker): an import starts threads, and forking a work horse per job made
+    the worker take a minute to exit after a job here (measured)."""
+    from rq import Queue, SimpleWorker
 
     from importer.web.runners import QUEUE, redis_connection
 
     connection = redis_connection(redis_url)
-    Worker([Queue(QUEUE, connection=connection)], connection=connection).work(burst=burst)
+    SimpleWorker([Queue(QUEUE, connection=connection)], connection=connection).work(burst=burst)
