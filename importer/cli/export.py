@@ -89,7 +89,7 @@ def _progress(stream: TextIO, width: int = 30) -> Progress:
 
 
 def _report(result: ExportResult, selection: Selection, token: bool) -> None:
-    from importer.export.notes import grouped_lines
+    from importer.export.notes import grouped_lines, hidden_private_line
 
     if result.path is None:
         click.echo(f"0 records exported ({selection.describe()} matched nothing); "
@@ -104,7 +104,4 @@ def _report(result: ExportResult, selection: Selection, token: bool) -> None:
         for line in grouped_lines(result.notes, CONSOLE_NOTES):
             click.echo(f"  {line}")
     for org in result.hidden_private:
-        who = "this token is not a member of it" if token else f"{TOKEN_ENV} is not set"
-        click.echo(f"Organization {org}: its private records are hidden from this export "
-                   f"({who}), so they are not in the file; the catalogue does not tell "
-                   "how many there are.")
+        click.echo(hidden_private_line(org, token))

@@ -70,6 +70,14 @@ def grouped_lines(notes: Sequence[Note], limit: int) -> list[str]:
     return lines
 
 
+def hidden_private_line(org: str, has_token: bool) -> str:
+    """The line saying that ``org``'s private records are not in the file (every door
+    shows it: a partial export must say it is partial)."""
+    who = "this token is not a member of it" if has_token else "CKAN_API_TOKEN is not set"
+    return (f"Organization {org}: its private records are hidden from this export ({who}), "
+            "so they are not in the file; the catalogue does not tell how many there are.")
+
+
 def notes_for_row(
     leftovers: Sequence[Leftover],
     columns: Sequence[Column],
