@@ -55,7 +55,7 @@ def _site_from_env(url: str) -> CkanSite:
 
 
 #: fixtures that start a dev catalogue variant; a test using any of them is a ``ckan`` test.
-SITE_FIXTURES = ("ckan_site", "ckan29_site", "ckan_stock_site")
+SITE_FIXTURES = ("ckan_site", "ckan29_site", "ckan_stock_site", "bc_site")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
