@@ -104,6 +104,19 @@ def ckan29_site() -> Iterator[CkanSite]:
     yield from _dev_catalogue(CKAN29)
 
 
+#: the CKAN versions the BC contract suite and the smoke tests run on.
+BC_VERSIONS = ("2.12", "2.9")
+_SITE_FOR_VERSION = {"2.12": "ckan_site", "2.9": "ckan29_site"}
+
+
+@pytest.fixture(scope="session", params=BC_VERSIONS, ids=[f"ckan{v}" for v in BC_VERSIONS])
+def bc_site(request: pytest.FixtureRequest) -> CkanSite:
+    """The BC-schema site of one CKAN version: a test using it runs on 2.12 and on 2.9
+    (``-k ckan2.9`` / ``-k ckan2.12`` picks one)."""
+    site: CkanSite = request.getfixturevalue(_SITE_FOR_VERSION[request.param])
+    return site
+
+
 @pytest.fixture(scope="session")
 def ckan_stock_site() -> Iterator[CkanSite]:
     """The dev catalogue on CKAN 2.12 with ckanext-scheming's stock ``ckan_dataset.yaml``

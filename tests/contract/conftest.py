@@ -69,18 +69,6 @@ class Api:
         return token
 
 
-#: the CKAN versions every BC contract test runs on (the dev catalogue variants).
-VERSIONS = ("2.12", "2.9")
-SITE_FOR_VERSION = {"2.12": "ckan_site", "2.9": "ckan29_site"}
-
-
-@pytest.fixture(scope="session", params=VERSIONS, ids=[f"ckan{v}" for v in VERSIONS])
-def bc_site(request: pytest.FixtureRequest) -> CkanSite:
-    """The BC-schema site of one CKAN version: each contract test runs on 2.12 and 2.9."""
-    site: CkanSite = request.getfixturevalue(SITE_FOR_VERSION[request.param])
-    return site
-
-
 def site_version(session: requests.Session, url: str) -> str:
     """``major.minor`` of the CKAN at ``url``."""
     body = session.get(f"{url}/api/3/action/status_show", timeout=30).json()
