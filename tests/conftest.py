@@ -104,9 +104,24 @@ def ckan29_site() -> Iterator[CkanSite]:
     yield from _dev_catalogue(CKAN29)
 
 
-#: the CKAN versions the BC contract suite and the smoke tests run on.
-BC_VERSIONS = ("2.12", "2.9")
 _SITE_FOR_VERSION = {"2.12": "ckan_site", "2.9": "ckan29_site"}
+
+
+def _bc_versions() -> tuple[str, ...]:
+    """The CKAN versions the BC contract suite and the smoke tests run on: both, unless
+    ``BCDC_TEST_CKAN_VERSIONS`` names some (``2.9`` or ``2.12``, comma-separated)."""
+    raw = os.environ.get("BCDC_TEST_CKAN_VERSIONS", "")
+    wanted = tuple(v.strip() for v in raw.split(",") if v.strip()) or ("2.12", "2.9")
+    unknown = [v for v in wanted if v not in _SITE_FOR_VERSION]
+    if unknown:
+        raise pytest.UsageError(
+            f"BCDC_TEST_CKAN_VERSIONS: unknown CKAN version(s) {', '.join(unknown)}; "
+            f"use {', '.join(_SITE_FOR_VERSION)}"
+        )
+    return wanted
+
+
+BC_VERSIONS = _bc_versions()
 
 
 @pytest.fixture(scope="session", params=BC_VERSIONS, ids=[f"ckan{v}" for v in BC_VERSIONS])

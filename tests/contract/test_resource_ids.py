@@ -12,14 +12,12 @@ same id in the same package *updates that one resource* (``resource_dict_save`` 
 row by id); the same id in another package is refused ("Resource id already exists.");
 an id that is not a uuid is refused.
 
-The live catalogue runs CKAN 2.9 (2.9.5 at the time of writing), read from its source,
-not run here (the BCDC schema defines no resource ``id`` field, so CKAN's default resource
-schema applies): there it is ``id: [ignore_empty, unicode_safe]`` (no uuid check,
-no "already exists" check; 2.9.9 added ``resource_id_validator``), and
-``resource_dict_save`` loads the row by id exactly as 2.12 does, so the id is kept and a
-repeat in the same package updates the one resource too; an id taken in *another*
-package would move that resource (irrelevant for fresh uuid4 ids). Confirm on the test
-instance of the live catalogue before relying on more than this.
+CKAN 2.9.11 (the ``ckan29_site`` dev catalogue; the live catalogue runs 2.9, 2.9.5 reported):
+the id is kept and a repeat in the same package updates the one resource, as on 2.12; the
+same id in another package is refused too (2.9.9 added ``resource_id_validator``); but an id
+that is NOT a uuid is accepted and stored (``test_an_id_that_is_not_a_uuid``). On 2.9.5 the
+"already exists" check is missing (read from its source, not run here): an id taken in
+another package would move that resource (irrelevant for fresh uuid4 ids).
 """
 
 from __future__ import annotations
