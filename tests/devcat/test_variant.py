@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from importer.devcat import manager, services, variant
 from importer.cli import cli
+from importer.devcat import manager, services, variant
 from importer.devcat.errors import DevCatalogueError, MissingPrerequisite
 from importer.devcat.layout import Layout
 from importer.devcat.variant import CKAN29, DEFAULT, STOCK, Variant
