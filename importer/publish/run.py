@@ -26,19 +26,21 @@ from importer.map.resolve import SiteResolver
 from importer.problems import Problem, Severity, count_errors, sort_key
 from importer.publish.engine import Engine, RowOutcome, Status, static_outcome
 from importer.publish.errormap import ColumnIndex
-from importer.publish.journal import Journal, JournalState, read_journal
+from importer.publish.journal import Journal, JournalState, create_intent, read_journal
 from importer.publish.plan import (
     Action,
     Existing,
     PlanOptions,
     RowPlan,
     build_plan,
+    confirm_existing,
     fetch_existing,
 )
 from importer.publish.progress import Progress
 from importer.publish.transport import Client, RateLimiter, Transport
 from importer.read import read_workbook
 from importer.read.mapping import ColumnMapping, load_mapping
+from importer.read.reader import explain_merged
 from importer.records import DatasetRecord
 from importer.schema import Layout, build_layout, load_from_site
 from importer.site import ActionFailed, NotAuthorized, NotFound, Site
@@ -78,6 +80,18 @@ class ImportResult:
     retries: dict[str, int] = field(default_factory=dict)
     #: sheet -> header row, when the workbook's header is not on row 1.
     header_rows: dict[str, int] = field(default_factory=dict)
+    #: errors on rows outside the dataset rows (an orphan resource row): they block the
+    #: import; with ``skip_invalid`` they are skipped (and the exit code is 1).
+    stray: list[Problem] = field(default_factory=list)
+    #: data rows read on every sheet (dataset rows + resource rows): the one definition
+    #: ``check`` uses too (docs/check.md, *Counts*); set from the records when not given.
+    rows_read: int | None = None
+
+    @property
+    def rows_checked(self) -> int:
+        if self.rows_read is not None:
+            return self.rows_read
+        return sum(1 + len(o.record.resources) for o in self.outcomes)
 
     @property
     def counts(self) -> Counter[str]:
@@ -86,7 +100,7 @@ class ImportResult:
     @property
     def exit_code(self) -> int:
         bad = {Status.FAILED, Status.INVALID, Status.NOT_DONE}
-        if self.blocked or any(o.status in bad for o in self.outcomes):
+        if self.blocked or self.stray or any(o.status in bad for o in self.outcomes):
             return 1
         return 0
 
@@ -158,6 +172,7 @@ def import_records(
     bad_rows = {(p.sheet, p.row) for p in problems if p.severity is Severity.ERROR}
     invalid = [r for r in records if _row_bad(r, bad_rows)]
     valid = [r for r in records if not _row_bad(r, bad_rows)]
+    stray = result.stray = _stray_errors(records, problems)
     orgs = writable_orgs(client)
     if not orgs:
         raise AuthError(f"this API token may not create or edit records in any organization "
@@ -168,15 +183,38 @@ def import_records(
             search_complete=lambda r: str(r.package.get("owner_org")) in orgs,
             workers=options.workers)
     plan_options = PlanOptions(options.create_only, options.update_only, options.publish)
-    plans = build_plan(valid, existing, layout, plan_options, resource_ids=_earlier_ids(
-        options.journal_path, workbook_sha256, client.url))
+    earlier_ids = _earlier_ids(options.journal_path, workbook_sha256, client.url)
+    plans = build_plan(valid, existing, layout, plan_options, resource_ids=earlier_ids)
+    # search said these records exist: before writing to them (or refusing them for
+    # rights), ask the database
+    gone = confirm_existing(client, plans, existing, lambda e: isinstance(e, NotFound),
+                            workers=options.workers)
+    if any(p.action is Action.UPDATE for p in plans):
+        plans = build_plan(valid, existing, layout, plan_options, resource_ids=earlier_ids)
+    if gone:
+        _stale_index_notice(result, gone)
+        result.problems += _validate_new_creates(plans, {str(g.get("name")) for g in gone},
+                                                 layout)
+    _warn_renames(client, plans, result)
     for rec in invalid:
-        own = [p for p in problems if (p.sheet, p.row) == (rec.sheet, rec.row)]
-        plans.append(RowPlan(rec, Action.INVALID, problems=own,
-                             reason=f"{len(own)} problem(s) in this row; see the problems"))
+        rows = {(rec.sheet, rec.row), *((r.sheet, r.row) for r in rec.resources)}
+        own = sorted((p for p in problems if (p.sheet, p.row) in rows
+                      and p.severity is Severity.ERROR), key=sort_key)
+        first = own[0]
+        plans.append(RowPlan(rec, Action.INVALID, problems=own, reason=(
+            f"{len(own)} error(s) in this row or its resource rows, first at "
+            f"{first.sheet}!{first.cell or first.row}: {first.message}")))
     plans.sort(key=lambda p: (p.record.sheet, p.record.row))
     result.plans = plans
-    blocked = bool(invalid or any(p.action is Action.INVALID for p in plans))
+    blocked = bool(invalid or stray or any(p.action is Action.INVALID for p in plans))
+    if stray and options.skip_invalid:
+        result.notices.extend(f"Skipped (not sent): {p.sheet}!{p.cell or p.row}: {p.message}"
+                              for p in stray)
+    elif stray and not options.dry_run:
+        first = stray[0]
+        result.notices.append(
+            f"Nothing was sent: {len(stray)} error(s) on rows outside the dataset rows, "
+            f"first at {first.sheet}!{first.cell or first.row}: {first.message}")
     if options.dry_run or (blocked and not options.skip_invalid):
         result.blocked = blocked and not options.skip_invalid and not options.dry_run
         result.outcomes = [_unsent(p, options.dry_run, result.blocked) for p in plans]
@@ -202,13 +240,13 @@ def import_records(
         else:
             sink(_confirmed(static_outcome(plan), state))
     if journal:  # the ids of the resources to create, on disk before any is sent
-        journal.write_many([{"type": "resource-id", "sheet": step.record.sheet,
-                             "row": step.record.row, "id": step.new_id}
-                            for plan in runnable for step in plan.resources
-                            if step.action is Action.CREATE and step.new_id])
+        journal.write_many([{"type": "resource-id", "sheet": sheet, "row": row, "id": rid}
+                            for plan in runnable for sheet, row, rid in _new_ids(plan)])
     if progress:
         progress.start(len(plans), already=len(done))
-    engine = Engine(client, layout, options.workers, columns)
+    engine = Engine(client, layout, options.workers, columns, before_create=(
+        (lambda plan: journal.write(create_intent(plan.record.sheet, plan.record.row,
+                                                  plan.name))) if journal else None))
     try:
         engine.run(runnable, sink)
     except KeyboardInterrupt:
@@ -230,6 +268,96 @@ def import_records(
     return result
 
 
+def _new_ids(plan: RowPlan) -> list[tuple[str, int, str]]:
+    """(sheet, row, id) of every resource ``plan`` creates: its resource steps', and the
+    ids of the resources embedded in its ``package_create``."""
+    out = [(s.record.sheet, s.record.row, s.new_id) for s in plan.resources
+           if s.action is Action.CREATE and s.new_id]
+    if plan.action is Action.CREATE:
+        out += [(r.sheet, r.row, str(body["id"])) for r, body in
+                zip(plan.record.resources, plan.body.get("resources", []), strict=True)]
+    return out
+
+
+def _stale_index_notice(result: ImportResult, gone: list[dict[str, Any]]) -> None:
+    names = sorted(str(g.get("name")) for g in gone)
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    result.notices.append(
+        f"The site's search index lists {len(names)} record(s) its database does not have "
+        f"({shown}); those rows were planned afresh, as new records. The site's search "
+        "index is out of date: ask its admin to rebuild it (ckan search-index rebuild).")
+
+
+def _validate_new_creates(plans: list[RowPlan], names: set[str],
+                          layout: Layout) -> list[Problem]:
+    """Rows checked as updates of a record that turned out not to exist are now creates:
+    check them as creates (every required field), and hold back those that fail."""
+    creates = [p for p in plans if p.action is Action.CREATE and p.record.name in names]
+    problems = validate([p.record for p in creates], layout, mode="create")
+    for plan in creates:
+        own = [p for p in problems if (p.sheet, p.row) == (plan.record.sheet, plan.record.row)
+               and p.severity is Severity.ERROR]
+        if own:
+            plan.action, plan.problems = Action.INVALID, own
+            plan.reason = (f"{len(own)} problem(s) in this row as a new record (the site's "
+                           "search index listed it, its database does not have it)")
+    return [p for p in problems if p.severity is Severity.ERROR]
+
+
+def _title_key(title: Any) -> str:
+    return " ".join(str(title).split()).casefold()
+
+
+def _warn_renames(client: Client, plans: Sequence[RowPlan], result: ImportResult,
+                  chunk: int = 50) -> None:
+    """A create whose title is already a record's in the same organization is most
+    likely a rename by ``name`` (no ``id`` column): without the id the import cannot
+    know, and would create a second record (or fail on the title). Warn at the name
+    cell and say how to rename (item 11). One search per ``chunk`` creates."""
+    creates = [p for p in plans if p.action is Action.CREATE
+               and isinstance(p.body.get("title"), str) and p.body["title"].strip()]
+    if not creates:
+        return
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    titles = sorted({p.body["title"].strip() for p in creates})
+    for start in range(0, len(titles), chunk):
+        part = titles[start:start + chunk]
+        fq = "title:(" + " OR ".join('"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                                     for t in part) + ")"
+        answer = client.call("package_search", {"fq": fq, "rows": len(part) * 5,
+                                                "include_private": True,
+                                                "include_drafts": True})
+        for pkg in (answer or {}).get("results", []):
+            key = (_title_key(pkg.get("title", "")), str(pkg.get("owner_org")))
+            found.setdefault(key, pkg)
+    for plan in creates:
+        pkg = found.get((_title_key(plan.body["title"]), str(plan.body.get("owner_org"))))
+        if pkg is None:
+            continue
+        msg = (f"A record titled {pkg.get('title')!r} already exists in this organization "
+               f"(URL name {pkg.get('name')!r}, id {pkg.get('id')}). If this row renames it, "
+               "put that id in an 'id' column (an exported workbook has one): the import "
+               "then updates it, URL name included. Otherwise give this record its own "
+               "title (titles must be unique).")
+        cell = plan.record.locate("name") or plan.record.locate("title")
+        problem = (cell.problem("looks-like-rename", msg, "name", Severity.WARNING) if cell
+                   else plan.record.row_problem("looks-like-rename", msg, "name",
+                                                Severity.WARNING))
+        plan.problems.append(problem)
+        result.problems.append(problem)
+        result.notices.append(f"{problem.sheet}!{problem.cell or problem.row}: {msg}")
+
+
+def _stray_errors(records: Sequence[DatasetRecord],
+                  problems: Sequence[Problem]) -> list[Problem]:
+    """Errors on rows that belong to no dataset row (a resource row whose dataset is not
+    on the sheet, ...): they block the import like any other error (issue 16 item 1)."""
+    rows = {(r.sheet, r.row) for r in records}
+    rows.update((res.sheet, res.row) for r in records for res in r.resources)
+    return [p for p in problems if p.severity is Severity.ERROR and p.row is not None
+            and (p.sheet, p.row) not in rows]
+
+
 def _row_bad(record: DatasetRecord, bad_rows: set[tuple[str | None, int | None]]) -> bool:
     if (record.sheet, record.row) in bad_rows:
         return True
@@ -242,7 +370,8 @@ def _unsent(plan: RowPlan, dry_run: bool, blocked: bool) -> RowOutcome:
     if dry_run:
         status = Status.WOULD_CREATE if plan.action is Action.CREATE else Status.WOULD_UPDATE
         return RowOutcome(plan.record, status, plan.name or None, plan.existing_id,
-                          changes=list(plan.changes), message="dry run: nothing sent")
+                          changes=list(plan.changes), message="dry run: nothing sent",
+                          problems=list(plan.problems))
     return RowOutcome(plan.record, Status.SKIPPED, plan.name or None, plan.existing_id,
                       changes=list(plan.changes),
                       message="not sent: other rows have errors (fix them, or use "
@@ -250,14 +379,22 @@ def _unsent(plan: RowPlan, dry_run: bool, blocked: bool) -> RowOutcome:
 
 
 def _confirmed(outcome: RowOutcome, state: JournalState | None) -> RowOutcome:
-    """An unchanged row an earlier run created or updated keeps that status."""
+    """An unchanged row an earlier run created or updated keeps that status; so does a
+    row whose create an earlier run sent (its create-intent line) without recording it."""
     if state is None or outcome.status is not Status.UNCHANGED:
         return outcome
-    earlier = state.done(outcome.record.sheet, outcome.record.row)
+    key = (outcome.record.sheet, outcome.record.row)
+    earlier = state.done(*key)
     if earlier and earlier.get("status") in ("created", "updated"):
         outcome.status = Status(earlier["status"])
         outcome.confirmed = True
         outcome.message = f"{earlier['status']} by an earlier run; confirmed on the site"
+    elif key not in state.rows and state.intents.get(key) == outcome.name:
+        # the earlier run sent the create and was stopped before recording its outcome:
+        # the record is on the site with this row's values, so this row created it
+        outcome.status, outcome.confirmed = Status.CREATED, True
+        outcome.message = ("created by an earlier run that stopped before recording it; "
+                           "confirmed on the site")
     return outcome
 
 
@@ -289,7 +426,7 @@ def _open_journal(path: Path | None, sha: str | None, site: str,
         fresh, state = True, JournalState()
     elif state.complete:
         fresh, state = True, JournalState()
-    elif state.rows:
+    elif state.rows or state.intents:
         result.resumed = True
         result.notices.append(f"Resuming from {path.name}: rows already done are confirmed "
                               "on the site, not sent again.")
@@ -323,7 +460,10 @@ def console_summary(result: ImportResult, out: TextIO) -> None:
     title = "Import plan (dry run, nothing sent)" if result.dry_run else "Import finished"
     if result.interrupted:
         title = "Import stopped (Ctrl-C)"
-    out.write(f"{title}: {len(result.outcomes)} rows, {result.site_url}\n")
+    n = len(result.outcomes)
+    out.write(f"{title}: {n} dataset row{'s' if n != 1 else ''} "
+              f"({result.rows_checked} rows checked, resource rows included), "
+              f"{result.site_url}\n")
     for status, n in summary_rows(result):
         out.write(f"  {status:<13}{n:>6}\n")
     for notice in result.notices:
@@ -408,7 +548,7 @@ def check_for_import(path: Path, conn: Connection, base: Layout,
     unique: dict[tuple[Any, ...], Problem] = {}
     for p in problems:
         unique.setdefault((p.code, p.sheet, p.row, p.column, p.field), p)
-    problems = sorted(unique.values(), key=sort_key)
+    problems = sorted(explain_merged(list(unique.values()), read.merged), key=sort_key)
     errors = count_errors(problems)
     bad = {(p.sheet, p.row) for p in problems if p.severity is Severity.ERROR}
     checked = CheckResult(path=path, records=mapped.records, problems=problems, read=read,
@@ -444,7 +584,8 @@ def run_import(
                      and p.severity is Severity.ERROR]
     if file_problems:
         result = ImportResult(conn.client.url, [], problems=checked.problems, blocked=True,
-                              workbook_sha256=sha, header_rows=dict(read.header_row))
+                              workbook_sha256=sha, header_rows=dict(read.header_row),
+                              rows_read=checked.rows_checked)
         result.notices.append(f"Nothing was sent: {file_problems[0].message}")
         _name_mapping(result, mapping)
         return result
@@ -453,6 +594,7 @@ def run_import(
                             progress=progress, clock=clock, columns=columns,
                             existing=existing)
     result.header_rows = dict(read.header_row)
+    result.rows_read = checked.rows_checked
     _name_mapping(result, mapping)
     return result
 
