@@ -83,6 +83,10 @@ class RowOutcome:
 OutcomeSink = Callable[[RowOutcome], None]
 #: CKAN's answer to a create whose name another record has (two runs creating at once).
 NAME_TAKEN = "That URL is already in use"
+#: a create CKAN answered, whose record another run's create of the same name then saved
+#: over (Engine.recheck_created).
+REPLACED = ("created at the same time by another run, whose create replaced this "
+            "row's on the site")
 
 
 def static_outcome(plan: RowPlan) -> RowOutcome:
@@ -103,6 +107,9 @@ class Engine:
     #: called (and must be durable) just before a dataset create is sent: the journal's
     #: create-intent line, so a kill between the create and its outcome line is known.
     before_create: Callable[[RowPlan], None] | None = None
+    #: the creates this run made, by row key: the plan (with the resource ids it chose)
+    #: and the record's id, for :meth:`recheck_created`.
+    created: dict[tuple[str, int], tuple[RowPlan, str]] = field(default_factory=dict)
 
     def run(self, plans: Sequence[RowPlan], sink: OutcomeSink) -> list[RowOutcome]:
         """Run every writing plan; ``sink`` receives each outcome as it happens (from
@@ -185,6 +192,7 @@ class Engine:
                         raise
                     return raced
                 pkg_id = str(pkg["id"])
+                self.created[(plan.record.sheet, plan.record.row)] = (plan, pkg_id)
                 done.append("created")
             else:
                 if plan.body:
@@ -226,13 +234,19 @@ class Engine:
         be seen), so the create's failure stands."""
         errors = err.error_dict
         # the name is taken, and nothing else is wrong but values already in use (the BC
-        # schema also keeps titles unique)
-        if not any(NAME_TAKEN in str(m) for m in _as_list(errors.get("name"))) or not all(
-                "already in use" in str(m) for v in errors.values() for m in _as_list(v)):
+        # schema also keeps titles unique). A create checked while the other run's create
+        # was not yet committed can meet it at the title only ("That Title is already in
+        # use"): a race too when the name now has a record.
+        if not all("already in use" in str(m) for v in errors.values() for m in _as_list(v)):
+            return None
+        if not any(NAME_TAKEN in str(m) for m in _as_list(errors.get("name"))) and \
+                "title" not in errors:
             return None
         try:
             stored = self.client.call("package_show", {"id": plan.body["name"]})
         except (NotFound, NotAuthorized):
+            return None
+        if not isinstance(stored, dict) or stored.get("name") != plan.body.get("name"):
             return None
         ours = [r["id"] for r in plan.body.get("resources") or [] if r.get("id")]
         if ours and ours[0] in {r.get("id") for r in stored.get("resources") or []}:
@@ -240,6 +254,12 @@ class Engine:
             return RowOutcome(plan.record, Status.CREATED, plan.name, str(stored["id"]),
                               changes=list(plan.changes), confirmed=True,
                               message="created by an earlier run; confirmed on the site")
+        return self._settle(plan, stored, "created at the same time by another run")
+
+    def _settle(self, plan: RowPlan, stored: dict[str, Any], how: str) -> RowOutcome | None:
+        """``plan``'s row against ``stored``, a record another run created under its
+        name: ``unchanged`` when it holds the row's values, a located conflict when the
+        values the row sets differ, otherwise only what the row adds is sent."""
         again = replan_update(plan.record, stored, self.layout,
                               publish=plan.publish_to is not None)
         if again.action is Action.INVALID:
@@ -256,11 +276,40 @@ class Engine:
                               problems=[problem], message=msg)
         if again.action is Action.UNCHANGED:
             return RowOutcome(plan.record, Status.UNCHANGED, plan.name, again.existing_id,
-                              message="created at the same time by another run, with "
-                                      "this row's values")
+                              message=f"{how}, with this row's values")
         outcome = self._job(again)
-        outcome.message = f"created at the same time by another run; {outcome.message}"
+        outcome.message = f"{how}; {outcome.message}"
         return outcome
+
+    def recheck_created(self) -> list[RowOutcome]:
+        """After the run: the records this run created, looked up again. CKAN's
+        ``package_create`` saves onto a record of the same name that was committed after
+        its name check (``table_dict_save`` finds it by the unique name), so when two
+        runs create one name at once, both can be answered "created" for one record; the
+        later one's values and resources replace the earlier one's. A record that no
+        longer holds any resource id this run chose was replaced by another run's create:
+        that run counts it, and this row is settled against it like a race. Returns the
+        outcomes that change (records without resources cannot be told apart:
+        docs/reliability.md)."""
+        changed: list[RowOutcome] = []
+        for plan, pkg_id in list(self.created.values()):
+            ours = {r["id"] for r in plan.body.get("resources") or [] if r.get("id")}
+            if not ours or self.client.stop.is_set():
+                continue
+            try:
+                stored = self.client.call("package_show", {"id": pkg_id})
+            except (ActionFailed, SiteError, Stopped):
+                continue  # cannot tell: the create's own answer stands
+            if not isinstance(stored, dict) or ours & {
+                    r.get("id") for r in stored.get("resources") or []}:
+                continue
+            try:
+                outcome = self._settle(plan, stored, REPLACED)
+            except (ActionFailed, SiteError, Stopped):
+                outcome = None
+            if outcome is not None:
+                changed.append(outcome)
+        return changed
 
     def _resource(self, step: ResourceStep, pkg_id: str) -> None:
         try:

@@ -260,6 +260,12 @@ def import_records(
                                                   plan.name))) if journal else None))
     try:
         engine.run(runnable, sink)
+        # two runs creating one name at once can both be answered "created" (CKAN saves
+        # the later create onto the earlier one's record): look the creates up again
+        for outcome in engine.recheck_created():
+            done[outcome.key] = outcome
+            if journal:
+                journal.write(outcome.journal_entry())
     except KeyboardInterrupt:
         result.interrupted = True
     finally:

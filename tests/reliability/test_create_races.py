@@ -128,11 +128,19 @@ def test_three_imports_at_once_on_overlapping_names(
     for proc in started:
         out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, out + err
-    statuses = {folder: [r["status"] for r in json.loads(
+    rows_of = {folder: [(r["name"], r["status"], r["message"]) for r in json.loads(
         (tmp_path / folder / "out.json").read_text())["rows"]] for folder in rows}
-    for folder, found in statuses.items():
-        assert set(found) <= {"created", "unchanged"}, (folder, found)
+    for folder, found in rows_of.items():
+        assert {s for _n, s, _m in found} <= {"created", "unchanged"}, (folder, found)
     stored = _stored(ckan_site, prefix)
     assert sorted(stored) == sorted(f"{prefix}-dataset-{i}" for i in range(1, 23))
     assert sum(len(p["resources"]) for p in stored.values()) == 22 * 2
-    assert sum(found.count("created") for found in statuses.values()) == 22
+    # each record created by exactly one run; the failure says which rows of which runs
+    # claimed it, and with what message
+    claims: dict[str, list[tuple[str, str]]] = {}
+    for folder, found in rows_of.items():
+        for name, status, message in found:
+            if status == "created":
+                claims.setdefault(name, []).append((folder, message))
+    assert {n: c for n, c in claims.items() if len(c) != 1} == {}
+    assert sorted(claims) == sorted(stored)
