@@ -81,6 +81,13 @@ def _search(body: dict[str, Any], _auth: str | None) -> Any:
     return {"count": len(hits), "results": hits}
 
 
+def _show(body: dict[str, Any], _auth: str | None) -> Any:
+    for pkg in PACKAGES:
+        if body.get("id") in (pkg["id"], pkg["name"]):
+            return pkg
+    return ("error", 404, {"__type": "Not Found Error", "message": "Not found"})
+
+
 def stock_site(**more: Any) -> dict[str, Any]:
     """The action table of a stock-schema site (``more`` adds or replaces actions)."""
 
@@ -99,5 +106,6 @@ def stock_site(**more: Any) -> dict[str, Any]:
         "organization_list_for_user": ORGS,
         "organization_show": ORGS[0],
         "package_search": _search,
+        "package_show": _show,
         **more,
     }
