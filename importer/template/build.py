@@ -54,7 +54,7 @@ def make_template(
     if not output.parent.is_dir():
         raise OutputError(f"cannot write {output}: no directory {output.parent}")
     schema = _schema(site, site_label, dataset_type)
-    lists = _site_lists(site, site_label) if site is not None else ChoiceLists.offline()
+    lists = _site_lists(site, site_label, example) if site is not None else ChoiceLists.offline()
     layout = build_layout(schema, counts=counts)
     wb = build_workbook(layout, lists, example=example, created=created)
     save(wb, output, force=force)
@@ -72,11 +72,11 @@ def _schema(site: ActionCaller | None, label: str, dataset_type: str | None) -> 
     return schema
 
 
-def _site_lists(site: ActionCaller, label: str) -> ChoiceLists:
+def _site_lists(site: ActionCaller, label: str, example: bool) -> ChoiceLists:
     from importer.site import ActionFailed  # only with --url: keeps offline start-up quick
 
     try:
-        return ChoiceLists.from_site(site)
+        return ChoiceLists.from_site(site, writable=example)
     except ActionFailed as err:  # transport errors already name the site
         raise SiteError(f"{label} could not list its licences and organizations ({err})") from err
 

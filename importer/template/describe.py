@@ -204,7 +204,8 @@ def example_value(column: Column, layout: Layout, lists: ChoiceLists) -> Any:
         given = profile.example_values.get("name", "example-dataset")
     elif is_organization(column, profile):
         known = lists.organization_names
-        given = known[0] if known else profile.example_values.get("owner_org", "my-organization")
+        mine = [name for name in lists.writable if known is None or name in known]
+        given = (mine or known or [profile.example_values.get("owner_org", "my-organization")])[0]
     if given is not None and (allowed is None or given in allowed):
         return _typed(given, f.kind if f else FieldKind.TEXT)
     if allowed:

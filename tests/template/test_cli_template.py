@@ -183,9 +183,10 @@ def test_url_takes_schema_licences_and_organizations_from_the_site(tmp_path) -> 
     assert "secret-token-value" not in out.stdout + out.stderr
     assert [c[0] for c in calls] == ["scheming_dataset_schema_list",
                                      "scheming_dataset_schema_show", "license_list",
-                                     "organization_list", "organization_list"]
+                                     "organization_list", "organization_list",
+                                     "organization_list_for_user"]  # (for the example)
     assert calls[1][1] == {"type": "bcdc_dataset", "expanded": True}
-    assert [c[1]["offset"] for c in calls[3:]] == [0, 25]
+    assert [c[1]["offset"] for c in calls[3:5]] == [0, 25]
     wb = openpyxl.load_workbook(path)
     ws = wb["datasets"]
     names = sorted(o["name"] for o in ORGS)
