@@ -52,7 +52,7 @@ def check_setup(url: str | None, token: str | None, dataset_type: str | None = N
     for, else the site's (:func:`importer.schema.dataset_type.resolve_dataset_type`)."""
     made_for = workbook_type(path) if path is not None and dataset_type is None else None
     if not url:
-        return build_layout(load_bundled_for(dataset_type)), None
+        return build_layout(load_bundled_for(dataset_type or made_for)), None
     site = Site(url, token)
     wanted = resolve_dataset_type(site, url, given=dataset_type, workbook=made_for)
     return build_layout(load_from_site(site, wanted, url)), SiteResolver(site)

@@ -178,6 +178,15 @@ def test_check_takes_the_type_from_the_workbook_then_the_site(tmp_path) -> None:
     assert (chosen.returncode, chosen.stdout) == (0, "Checked 1 row: no errors.\n")
 
 
+def test_check_offline_of_a_workbook_made_for_another_type_says_to_give_url(tmp_path) -> None:
+    with fake_ckan(stock_site()) as (url, _):
+        book = make_template(url, tmp_path / "t.xlsx", "--example")
+    out = run_cli("check", book, "--no-report")
+    assert (out.returncode, out.stdout, out.stderr) == (
+        2, "", "Error: the bundled schema is 'bcdc_dataset'; give --url to use the 'dataset' "
+               "schema of a site\n")
+
+
 # -- finding 4: the --example template passes its own check, on any schema -----------------
 
 @pytest.mark.parametrize("schema", [STOCK_EXPANDED, GENERIC_SCHEMA, BC_EXPANDED],
