@@ -55,6 +55,9 @@ def _prompt() -> str:
               help="Results workbook (default FILE-import-report.xlsx next to FILE).")
 @click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the results as JSON.")
+@click.option("--columns", "columns_path", type=click.Path(path_type=Path, dir_okay=False),
+              metavar="MAPPING", help="Column mapping (JSON) for a workbook with headers of "
+              "its own (see `bcdc-import columns`).")
 @click.option("--insecure-http", is_flag=True,
               help="Allow plain http:// to a site that is not on this machine.")
 @click.option("--force", is_flag=True,
@@ -64,7 +67,7 @@ def import_command(file: Path, url: str | None, site_name: str | None,
                    skip_invalid: bool, workers: int,
                    max_rate: float | None, timeout: float, publish: bool, create_only: bool,
                    update_only: bool, report_path: Path | None, json_path: Path | None,
-                   insecure_http: bool, force: bool) -> int:
+                   columns_path: Path | None, insecure_http: bool, force: bool) -> int:
     """Create or update the catalogue records of FILE (checked first, like `check`)."""
     from importer.publish.config import (
         check_url,
@@ -91,7 +94,7 @@ def import_command(file: Path, url: str | None, site_name: str | None,
     check_targets(Outputs(file, report, json_path, force))  # before anything is sent
     options = ImportOptions(dry_run=dry_run, skip_invalid=skip_invalid, workers=workers,
                             publish=publish, create_only=create_only,
-                            update_only=update_only,
+                            update_only=update_only, columns=columns_path,
                             journal_path=None if dry_run else journal_path(report),
                             dataset_type=dataset_type or (site_cfg.dataset_type
                                                           if site_cfg else None))
