@@ -187,6 +187,17 @@ def test_check_offline_of_a_workbook_made_for_another_type_says_to_give_url(tmp_
                "schema of a site\n")
 
 
+def test_check_report_names_the_dataset_type_used(tmp_path) -> None:
+    with fake_ckan(stock_site()) as (url, _):
+        book = make_template(url, tmp_path / "t.xlsx", "--example")
+        out = run_cli("check", book, "--url", url, "--report", tmp_path / "r.xlsx")
+    assert out.returncode == 0, out.stderr
+    rows = list(openpyxl.load_workbook(tmp_path / "r.xlsx")["summary"].iter_rows(
+        values_only=True))
+    assert ("Checked against", url) in [r[:2] for r in rows]
+    assert ("Dataset type", "dataset") in [r[:2] for r in rows]
+
+
 # -- finding 4: the --example template passes its own check, on any schema -----------------
 
 @pytest.mark.parametrize("schema", [STOCK_EXPANDED, GENERIC_SCHEMA, BC_EXPANDED],
