@@ -49,7 +49,8 @@ def test_import_takes_the_type_from_the_workbook_meta_sheet(tmp_path) -> None:
         out = run_cli("import", book, "--url", url, "--dry-run", env={"CKAN_API_TOKEN": TOKEN})
     assert (out.returncode, out.stderr) == (0, "")
     assert out.stdout.splitlines()[:2] == [
-        f"Import plan (dry run, nothing sent): 1 rows, {url}", "  would create      1"]
+        f"Import plan (dry run, nothing sent): 1 dataset row (2 rows checked, resource rows "
+        f"included), {url}", "  would create      1"]
     shown = [c[1] for c in calls if c[0] == "scheming_dataset_schema_show"]
     assert shown == [{"type": "dataset", "expanded": True}]
     assert "scheming_dataset_schema_list" not in actions(calls)  # the meta sheet said it
