@@ -35,6 +35,7 @@ from importer.publish.plan import (
     build_plan,
     fetch_existing,
 )
+from importer.publish.preimage import PRE_IMAGES_KEY, PRE_IMAGES_VERSION
 from importer.publish.progress import Progress
 from importer.publish.transport import Client, RateLimiter, Transport
 from importer.read import read_workbook
@@ -293,7 +294,8 @@ def _open_journal(path: Path | None, sha: str | None, site: str,
     journal = Journal(path)
     try:
         journal.open({"workbook_sha256": sha, "site": site,
-                      "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}, fresh)
+                      "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                      PRE_IMAGES_KEY: PRE_IMAGES_VERSION}, fresh)
     except OSError as err:
         raise WorkbookError(f"cannot write the journal {path}: {err.strerror}") from None
     return journal, state

@@ -126,11 +126,12 @@ def write_check_outputs(result: CheckOutcome, outputs: Outputs, *, created: str,
             report=str(outputs.report) if outputs.report else None,
             extra={"created": created}, summary=summary,
         )
-        _write_text(outputs.json, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        write_text_file(outputs.json, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     return summary
 
 
-def _write_text(path: Path, text: str) -> None:
+def write_text_file(path: Path, text: str) -> None:
+    """Write ``text`` beside ``path`` then rename: an interrupted run leaves no half file."""
     partial = path.with_name(f".{path.name}.partial")
     try:
         partial.write_text(text, encoding="utf-8")

@@ -1,0 +1,175 @@
+"""``bcdc-import undo`` through the real entry point, against the dev catalogue: the
+issue's cases (10 created + 10 patched and back, a conflict, kill -9 then re-run, undo
+twice, another site's journal)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from importer.devcat.testsite import CkanSite
+from tests.publish.factory import package_body, resource_body, write_workbook
+from tests.publish.test_cli_import import run_cli, start_cli
+
+pytestmark = pytest.mark.ckan
+
+#: what a write changes by itself, whoever makes it: not part of "the same record".
+#: record_create_date / record_last_modified: the catalogue's update hook sets them on
+#: every package_update (FIELDS.md §1.7), the import's patch and undo's alike.
+_VOLATILE = frozenset({"metadata_modified", "revision_id", "record_create_date",
+                       "record_last_modified"})
+
+
+def show(site: CkanSite, name: str) -> dict[str, Any]:
+    reply = requests.post(f"{site.url}/api/3/action/package_show", json={"id": name},
+                          headers={"Authorization": site.sysadmin_token}, timeout=60)
+    return dict(reply.json()["result"])
+
+
+def comparable(pkg: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in pkg.items() if k not in _VOLATILE}
+    # a keyword is compared by name: creates running in parallel can make two free tags
+    # of one name (CKAN's unique (name, vocabulary_id) does not hold for a NULL
+    # vocabulary), and a later save may link either
+    out["tags"] = sorted(t["name"] for t in pkg.get("tags") or [])
+    out["resources"] = [{k: v for k, v in r.items() if k not in _VOLATILE}
+                        for r in pkg.get("resources") or []]
+    return out
+
+
+def edited(pkg: dict[str, Any], n: int) -> dict[str, Any]:
+    """Record ``n`` as the second workbook changes it: several fields, contacts (one
+    e-mail changed, contact 2 removed), keywords, one resource changed, one added."""
+    out = copy.deepcopy(pkg)
+    out["title"] = f"{pkg['title']} (edited)"
+    out["notes"] = f"New description {n}."
+    out["contacts"] = [dict(pkg["contacts"][0], email=f"new{n}@gov.bc.ca")]
+    out["tags"] = [{"name": "economy"}, {"name": "edited"}]
+    out["_resources"][0]["url"] = f"https://example.gov.bc.ca/new{n}.csv"
+    out["_resources"].append(resource_body(3, name=f"Added {n}"))
+    return out
+
+
+def import_two_steps(site: CkanSite, tmp: Path, prefix: str, patched: int = 10,
+                     created: int = 10) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Import ``patched`` records, keep their package_show, then import a workbook that
+    changes them and creates ``created`` more. Returns the first records and snapshots."""
+    org = site.child_org.name
+    first = [package_body(prefix, i, org) for i in range(1, patched + 1)]
+    write_workbook(first, tmp / "first.xlsx")
+    proc = run_cli(["import", "first.xlsx", "--url", site.url], site.sysadmin_token, tmp)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    before = {p["name"]: show(site, p["name"]) for p in first}
+    second = [edited(p, i) for i, p in enumerate(first, start=1)] + [
+        package_body(prefix, i, org) for i in range(patched + 1, patched + created + 1)]
+    write_workbook(second, tmp / "in.xlsx")
+    proc = run_cli(["import", "in.xlsx", "--url", site.url, "--json", "import.json"],
+                   site.sysadmin_token, tmp)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    statuses = json.loads((tmp / "import.json").read_text())["statuses"]
+    assert statuses == {"created": created, "updated": patched}
+    return first, before
+
+
+def test_undo_puts_every_record_back(ckan_site: CkanSite, tmp_path: Path,
+                                     prefix: str) -> None:
+    first, before = import_two_steps(ckan_site, tmp_path, prefix)
+    added = [r["id"] for p in first for r in show(ckan_site, p["name"])["resources"]
+             if r["name"].startswith("Added")]
+    assert len(added) == 10
+    dry = run_cli(["undo", "in-import-report.journal.jsonl", "--dry-run", "--json", "d.json"],
+                  ckan_site.sysadmin_token, tmp_path)
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert f"datasets row 2 ({prefix}-dataset-1): would undo\n" in dry.stdout
+    assert f"    notes: 'New description 1.' -> 'Description of dataset 1.'\n" in dry.stdout
+    assert json.loads((tmp_path / "d.json").read_text())["statuses"] == {"would undo": 20}
+    assert comparable(show(ckan_site, first[0]["name"])) != comparable(
+        before[first[0]["name"]])  # the dry run sent nothing
+    undo = run_cli(["undo", "in-import-report.xlsx", "--json", "undo.json"],
+                   ckan_site.sysadmin_token, tmp_path)
+    assert undo.returncode == 0, undo.stdout + undo.stderr
+    data = json.loads((tmp_path / "undo.json").read_text())
+    assert data["statuses"] == {"undone": 20}
+    assert [r["url"] for r in data["rows"]][:2] == [
+        f"{ckan_site.url}/dataset/{prefix}-dataset-{i}" for i in (1, 2)]
+    for p in first:
+        assert comparable(show(ckan_site, p["name"])) == comparable(before[p["name"]])
+    for i in range(11, 21):
+        assert show(ckan_site, f"{prefix}-dataset-{i}")["state"] == "deleted"
+    for rid in added:
+        gone = requests.post(f"{ckan_site.url}/api/3/action/resource_show", json={"id": rid},
+                             headers={"Authorization": ckan_site.sysadmin_token}, timeout=60)
+        assert gone.status_code == 404
+    assert (tmp_path / "in-undo-report.xlsx").is_file()
+    again = run_cli(["undo", "in-import-report.journal.jsonl", "--json", "again.json"],
+                    ckan_site.sysadmin_token, tmp_path)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert json.loads((tmp_path / "again.json").read_text())["statuses"] == {
+        "nothing to do": 20}
+    assert ckan_site.sysadmin_token not in "".join(
+        p.read_text(errors="replace") for p in tmp_path.glob("*.json*"))
+
+
+def test_field_edited_since_is_a_conflict(ckan_site: CkanSite, tmp_path: Path,
+                                          prefix: str) -> None:
+    first, before = import_two_steps(ckan_site, tmp_path, prefix, patched=2, created=1)
+    name = first[1]["name"]
+    requests.post(f"{ckan_site.url}/api/3/action/package_patch",
+                  json={"id": name, "notes": "Edited by hand."},
+                  headers={"Authorization": ckan_site.sysadmin_token}, timeout=60)
+    undo = run_cli(["undo", "in-import-report.journal.jsonl", "--json", "undo.json"],
+                   ckan_site.sysadmin_token, tmp_path)
+    assert undo.returncode == 1, undo.stdout + undo.stderr
+    rows = json.loads((tmp_path / "undo.json").read_text())["rows"]
+    assert [r["status"] for r in rows] == ["undone", "conflict", "undone"]
+    assert rows[1]["conflicts"] == [{
+        "field": "notes", "old": "Description of dataset 2.", "imported": "New description 2.",
+        "current": "Edited by hand.",
+        "message": "notes was changed after the import; kept as it is now"}]
+    assert (f"datasets row 3 ({name}): conflict: notes: before the import "
+            "'Description of dataset 2.', imported 'New description 2.', now "
+            "'Edited by hand.'\n") in undo.stdout
+    now = show(ckan_site, name)
+    assert now["notes"] == "Edited by hand."
+    expected = comparable(before[name])
+    expected["notes"] = "Edited by hand."
+    assert comparable(now) == expected
+
+
+def _wait_for_lines(path: Path, rows: int, proc: Any) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if path.exists() and path.read_text().count('"type": "row"') >= rows:
+            return
+        time.sleep(0.05)
+    pytest.fail("the undo did not get going")
+
+
+def test_kill_9_during_undo_then_rerun(ckan_site: CkanSite, tmp_path: Path,
+                                       prefix: str) -> None:
+    first, before = import_two_steps(ckan_site, tmp_path, prefix, patched=10, created=6)
+    args = ["undo", "in-import-report.journal.jsonl", "--json", "undo.json",
+            "--max-rate", "4", "--workers", "1"]
+    proc = start_cli(args, ckan_site.sysadmin_token, tmp_path)
+    _wait_for_lines(tmp_path / "in-import-report.journal.undo.jsonl", 3, proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)
+    rerun = run_cli(args, ckan_site.sysadmin_token, tmp_path)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "Resuming" in rerun.stdout
+    rows = json.loads((tmp_path / "undo.json").read_text())["rows"]
+    assert {r["status"] for r in rows} == {"undone"}
+    confirmed = [r for r in rows if r["confirmed"]]
+    assert len(confirmed) >= 3
+    assert all(r["done"] == [] for r in confirmed)  # nothing restored twice
+    for p in first:
+        assert comparable(show(ckan_site, p["name"])) == comparable(before[p["name"]])
+    for i in range(11, 17):
+        assert show(ckan_site, f"{prefix}-dataset-{i}")["state"] == "deleted"
