@@ -148,10 +148,14 @@ def plan_row(row: ImportedRow, current: dict[str, Any] | None, layout: Layout) -
             "the record was deleted after the import; nothing was restored"))
         return plan
     _plan_publish(plan, current, layout)
+    state_restores, state_conflicts = len(plan.restores), len(plan.conflicts)
     _plan_resources(plan, current, layout)
     body, restores, conflicts = _fields(layout, row.before, row.sent, current, "", False)
-    plan.conflicts += conflicts
-    plan.restores += restores
+    # read in form order: the record's fields, then its resources, then its state
+    plan.conflicts = (conflicts + plan.conflicts[state_conflicts:]
+                      + plan.conflicts[:state_conflicts])
+    plan.restores = (restores + plan.restores[state_restores:]
+                     + plan.restores[:state_restores])
     if body:
         plan.steps.append(Step(StepKind.PATCH_RECORD, "package_patch",
                                {"id": current["id"], **body},

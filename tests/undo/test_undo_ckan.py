@@ -88,7 +88,7 @@ def test_undo_puts_every_record_back(ckan_site: CkanSite, tmp_path: Path,
                   ckan_site.sysadmin_token, tmp_path)
     assert dry.returncode == 0, dry.stdout + dry.stderr
     assert f"datasets row 2 ({prefix}-dataset-1): would undo\n" in dry.stdout
-    assert f"    notes: 'New description 1.' -> 'Description of dataset 1.'\n" in dry.stdout
+    assert "    notes: 'New description 1.' -> 'Description of dataset 1.'\n" in dry.stdout
     assert json.loads((tmp_path / "d.json").read_text())["statuses"] == {"would undo": 20}
     assert comparable(show(ckan_site, first[0]["name"])) != comparable(
         before[first[0]["name"]])  # the dry run sent nothing
@@ -173,3 +173,73 @@ def test_kill_9_during_undo_then_rerun(ckan_site: CkanSite, tmp_path: Path,
         assert comparable(show(ckan_site, p["name"])) == comparable(before[p["name"]])
     for i in range(11, 17):
         assert show(ckan_site, f"{prefix}-dataset-{i}")["state"] == "deleted"
+
+
+def _patch(site: CkanSite, token: str, **data: Any) -> dict[str, Any]:
+    reply = requests.post(f"{site.url}/api/3/action/package_patch", json=data,
+                          headers={"Authorization": token}, timeout=60).json()
+    assert reply["success"], reply
+    return dict(reply["result"])
+
+
+def test_publish_reverted_where_allowed_and_created_record_edited_since(
+        ckan_site: CkanSite, tmp_path: Path, prefix: str) -> None:
+    org = ckan_site.child_org.name
+    token = ckan_site.editor_token
+    pkgs = [package_body(prefix, i, org, resources=1) for i in (1, 2)]
+    write_workbook(pkgs, tmp_path / "first.xlsx")
+    assert run_cli(["import", "first.xlsx", "--url", ckan_site.url], token,
+                   tmp_path).returncode == 0
+    for p in pkgs:
+        p["notes"] = "Changed before publishing."
+    pkgs += [package_body(prefix, i, org, resources=1) for i in (3, 4)]
+    write_workbook(pkgs, tmp_path / "in.xlsx")
+    imported = run_cli(["import", "in.xlsx", "--url", ckan_site.url, "--publish"], token,
+                       tmp_path)
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert {show(ckan_site, p["name"])["publish_state"] for p in pkgs} == {"PENDING PUBLISH"}
+    _patch(ckan_site, ckan_site.admin_token, id=pkgs[1]["name"], publish_state="PUBLISHED")
+    _patch(ckan_site, token, id=pkgs[3]["name"], title=f"{prefix} retitled after the import")
+    undo = run_cli(["undo", "in-import-report.journal.jsonl", "--json", "undo.json"], token,
+                   tmp_path)
+    assert undo.returncode == 1, undo.stdout + undo.stderr
+    rows = json.loads((tmp_path / "undo.json").read_text())["rows"]
+    assert [r["status"] for r in rows] == ["undone", "conflict", "undone", "conflict"]
+    assert rows[0]["done"] == ["moved back to DRAFT",
+                               "record restored (notes)"]
+    assert rows[1]["conflicts"] == [{
+        "field": "publish_state", "old": "DRAFT", "imported": "PENDING PUBLISH",
+        "current": "PUBLISHED",
+        "message": "the record moved on to PUBLISHED after the import; the catalogue allows "
+                   "no single step from PUBLISHED to DRAFT; an organization admin can move "
+                   "it back one step at a time"}]
+    assert rows[1]["done"] == ["record restored (notes)"]
+    assert rows[3]["conflicts"][0]["field"] == "record"
+    assert rows[3]["conflicts"][0]["message"] == (
+        "someone edited this record after the import created it, so it was not deleted; "
+        "delete it on the site if it should go")
+    first, second, third, fourth = (show(ckan_site, p["name"]) for p in pkgs)
+    assert (first["publish_state"], first["notes"]) == ("DRAFT", "Description of dataset 1.")
+    assert (second["publish_state"], second["notes"]) == ("PUBLISHED",
+                                                          "Description of dataset 2.")
+    assert third["state"] == "deleted"
+    assert (fourth["state"], fourth["title"]) == ("active", f"{prefix} retitled after the import")
+
+
+def test_ctrl_c_stops_cleanly_and_says_how_to_finish(ckan_site: CkanSite, tmp_path: Path,
+                                                     prefix: str) -> None:
+    first, before = import_two_steps(ckan_site, tmp_path, prefix, patched=8, created=2)
+    args = ["undo", "in-import-report.journal.jsonl", "--max-rate", "4", "--workers", "1"]
+    proc = start_cli(args, ckan_site.sysadmin_token, tmp_path)
+    _wait_for_lines(tmp_path / "in-import-report.journal.undo.jsonl", 2, proc)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, out + err
+    assert "Run the same command again to finish" in err
+    assert "Traceback" not in err
+    assert "Undo stopped (Ctrl-C)" in out
+    assert (tmp_path / "in-undo-report.xlsx").is_file()
+    rerun = run_cli(args, ckan_site.sysadmin_token, tmp_path)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    for p in first:
+        assert comparable(show(ckan_site, p["name"])) == comparable(before[p["name"]])
