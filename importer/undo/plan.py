@@ -135,6 +135,13 @@ def plan_row(row: ImportedRow, current: dict[str, Any] | None, layout: Layout) -
             plan.steps.append(Step(StepKind.DELETE_RECORD, "package_delete",
                                    {"id": current["id"]}, "record deleted"))
             plan.restores.append(Restore("record", "exists", "deleted"))
+        elif not row.metadata_modified:
+            plan.conflicts.append(Conflict(
+                "record", None, "created", "exists",
+                "the journal does not say how the import left this record (the import was "
+                "stopped as it created it), so undo cannot tell whether someone edited it "
+                "since; it was not deleted: check it and delete it on the site if it "
+                "should go"))
         else:
             mod = (current or {}).get("metadata_modified")
             plan.conflicts.append(Conflict(

@@ -103,7 +103,10 @@ class UndoResult:
         return 1 if any(o.status in bad for o in self.outcomes) else 0
 
     def url_of(self, outcome: UndoOutcome) -> str | None:
-        return f"{self.site_url}/dataset/{outcome.row.name}" if outcome.row.name else None
+        """The record's page: by name, or by id when the import changed the name."""
+        row = outcome.row
+        ident = row.id if ("name" in row.sent and row.id) else row.name
+        return f"{self.site_url}/dataset/{ident}" if ident else None
 
 
 def undo_journal_path(import_journal: Path) -> Path:
@@ -345,9 +348,16 @@ def undo_import(path: Path, token: str, options: UndoOptions, *, url: str | None
         own = options.journal_path or (None if options.dry_run
                                        else undo_journal_path(journal.path))
         opts = UndoOptions(options.dry_run, options.workers, own)
-        return undo_rows(journal, conn.client, layout, opts, progress=progress)
+        result = undo_rows(journal, conn.client, layout, opts, progress=progress)
     finally:
         conn.client.transport.close()
+    prev = journal.path.with_name(journal.path.name + ".prev")
+    if not journal.rows and prev.is_file():
+        result.notices.append(
+            f"Nothing to undo: the last import run in {journal.path.name} wrote nothing "
+            f"(every row unchanged). The run before it was set aside as {prev.name}: "
+            f"run undo on that file to take it back.")
+    return result
 
 
 def _dataset_type(client: Client, journal: ImportJournal) -> str:

@@ -26,6 +26,11 @@ from importer.publish.preimage import PRE_IMAGES_KEY
 _WROTE = frozenset({"created", "updated", "failed", "not done"})
 
 
+def _status(entry: dict[str, Any]) -> str:
+    """A line's status without a qualifier: ``created (confirmed)`` is ``created``."""
+    return str(entry.get("status") or "").split(" (")[0]
+
+
 @dataclass
 class ImportedRow:
     """What the import did to one dataset row, as its journal says."""
@@ -55,7 +60,7 @@ class ImportedRow:
         """Fold one more journal line of this row in (see the module doc)."""
         self.name = entry.get("name") or self.name
         self.id = entry.get("id") or self.id
-        if entry.get("status") == "created" or entry.get("created"):
+        if _status(entry) == "created" or entry.get("created"):
             self.created = True
         raw = entry.get("before")
         before: dict[str, Any] = raw if isinstance(raw, dict) else {}
@@ -178,7 +183,7 @@ def read_import_journal(path: Path) -> ImportJournal:
             if site is None:
                 break
             key = (str(entry.get("sheet")), int(entry["row"]))
-            if entry.get("status") not in _WROTE and key not in rows:
+            if _status(entry) not in _WROTE and key not in rows:
                 continue
             rows.setdefault(key, ImportedRow(*key)).merge(entry)
     if site is None:

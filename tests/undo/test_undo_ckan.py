@@ -243,3 +243,24 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_finish(ckan_site: CkanSite, tmp_pa
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     for p in first:
         assert comparable(show(ckan_site, p["name"])) == comparable(before[p["name"]])
+
+
+def test_import_run_again_points_undo_at_the_journal_set_aside(
+        ckan_site: CkanSite, tmp_path: Path, prefix: str) -> None:
+    pkgs = [package_body(prefix, 1, ckan_site.child_org.name, resources=1)]
+    write_workbook(pkgs, tmp_path / "in.xlsx")
+    for _ in range(2):  # the second run finds every row unchanged: a new journal
+        assert run_cli(["import", "in.xlsx", "--url", ckan_site.url],
+                       ckan_site.sysadmin_token, tmp_path).returncode == 0
+    undo = run_cli(["undo", "in-import-report.journal.jsonl"], ckan_site.sysadmin_token,
+                   tmp_path)
+    assert undo.returncode == 0, undo.stdout + undo.stderr
+    assert ("Nothing to undo: the last import run in in-import-report.journal.jsonl wrote "
+            "nothing (every row unchanged). The run before it was set aside as "
+            "in-import-report.journal.jsonl.prev: run undo on that file to take it back.\n"
+            ) in undo.stdout
+    prev = run_cli(["undo", "in-import-report.journal.jsonl.prev", "--json", "u.json"],
+                   ckan_site.sysadmin_token, tmp_path)
+    assert prev.returncode == 0, prev.stdout + prev.stderr
+    assert json.loads((tmp_path / "u.json").read_text())["statuses"] == {"undone": 1}
+    assert show(ckan_site, pkgs[0]["name"])["state"] == "deleted"

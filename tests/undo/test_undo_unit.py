@@ -231,3 +231,34 @@ def test_command_refuses_journals_it_cannot_undo(tmp_path: Path, run: dict[str, 
     proc = run_cli("undo", "j.jsonl", *extra, cwd=tmp_path,
                    env={"CKAN_API_TOKEN": "secret-token"})
     assert (proc.returncode, proc.stderr, proc.stdout) == (2, message, "")
+
+
+STOPPED = ("the journal does not say how the import left this record (the import was "
+           "stopped as it created it), so undo cannot tell whether someone edited it since; "
+           "it was not deleted: check it and delete it on the site if it should go")
+EDITED = ("someone edited this record after the import created it, so it was not deleted; "
+          "delete it on the site if it should go")
+
+
+@pytest.mark.parametrize(("journaled", "current", "steps", "conflict", "note"), [
+    ("M1", {"id": "n", "state": "active", "metadata_modified": "M1"},
+     ["package_delete"], None, ""),
+    ("M1", {"id": "n", "state": "active", "metadata_modified": "M2"}, [], EDITED, ""),
+    ("M1", {"id": "n", "state": "deleted", "metadata_modified": "M2"}, [], None,
+     "the record it created is already deleted"),
+    ("M1", None, [], None, "the record it created is already deleted"),
+    (None, {"id": "n", "state": "active", "metadata_modified": "M1"}, [], STOPPED, ""),
+])
+def test_a_created_record_is_deleted_only_when_untouched(
+        journaled: str | None, current: dict[str, Any] | None, steps: list[str],
+        conflict: str | None, note: str) -> None:
+    from importer.undo.plan import plan_row
+    from importer.undo.source import ImportedRow
+
+    row = ImportedRow("datasets", 2, "n", "n")
+    row.merge({"status": "created (confirmed)", **({"metadata_modified": journaled}
+                                                   if journaled else {})})
+    plan = plan_row(row, current, LAYOUT)
+    assert [s.action for s in plan.steps] == steps
+    assert [c.message for c in plan.conflicts] == ([conflict] if conflict else [])
+    assert plan.note == note
