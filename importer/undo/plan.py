@@ -163,6 +163,13 @@ def plan_row(row: ImportedRow, current: dict[str, Any] | None, layout: Layout) -
                       + plan.conflicts[:state_conflicts])
     plan.restores = (restores + plan.restores[state_restores:]
                      + plan.restores[:state_restores])
+    state_field = layout.profile.state_field
+    if state_field and state_field in body:  # a state the sheet moved: its own request,
+        # so a move the catalogue refuses for this token costs only that (a conflict)
+        wanted = body.pop(state_field)
+        plan.steps.insert(0, Step(StepKind.MOVE, "package_patch",
+                                  {"id": current["id"], state_field: wanted},
+                                  f"moved back to {wanted}"))
     if body:
         plan.steps.append(Step(StepKind.PATCH_RECORD, "package_patch",
                                {"id": current["id"], **body},

@@ -262,3 +262,21 @@ def test_a_created_record_is_deleted_only_when_untouched(
     assert [s.action for s in plan.steps] == steps
     assert [c.message for c in plan.conflicts] == ([conflict] if conflict else [])
     assert plan.note == note
+
+
+def test_a_state_the_sheet_moved_is_moved_back_on_its_own(tmp_path: Path) -> None:
+    """The sheet's state column moved the record (DRAFT -> PENDING PUBLISH) with other
+    fields: undo moves it back in its own request, so a refused move leaves the other
+    fields restored and says who can."""
+    from importer.undo.plan import plan_row
+    from importer.undo.source import ImportedRow
+
+    row = ImportedRow("datasets", 2, "a", "id-1")
+    row.merge({"status": "updated", "before": {"notes": "A", "publish_state": "DRAFT"},
+               "absent": [], "sent": {"notes": "B", "publish_state": "PENDING PUBLISH"}})
+    current = {"id": "id-1", "state": "active", "notes": "B",
+               "publish_state": "PENDING PUBLISH"}
+    plan = plan_row(row, current, LAYOUT)
+    assert [(s.kind.value, s.body) for s in plan.steps] == [
+        ("move", {"id": "id-1", "publish_state": "DRAFT"}),
+        ("restore record", {"id": "id-1", "notes": "A"})]
