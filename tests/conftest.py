@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from importer.devcat.testsite import CkanSite, OrgRef
+from importer.devcat.variant import CKAN29, DEFAULT, STOCK, Variant
 
 ENV_TOKENS = ("CKAN_SYSADMIN_TOKEN", "CKAN_ADMIN_TOKEN", "CKAN_EDITOR_TOKEN")
 ENV_ORGS = ("CKAN_PARENT_ORG", "CKAN_CHILD_ORG")
@@ -53,33 +54,58 @@ def _site_from_env(url: str) -> CkanSite:
     )
 
 
+#: fixtures that start a dev catalogue variant; a test using any of them is a ``ckan`` test.
+SITE_FIXTURES = ("ckan_site", "ckan29_site", "ckan_stock_site")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test that uses ``ckan_site`` (directly or through a fixture) is a ``ckan``
-    test, so ``pytest -m "not ckan"`` runs exactly the offline ones."""
+    """Every test that uses a CKAN site fixture (directly or through a fixture) is a
+    ``ckan`` test, so ``pytest -m "not ckan"`` runs exactly the offline ones."""
     for item in items:
-        if "ckan_site" in getattr(item, "fixturenames", ()):
+        if set(SITE_FIXTURES) & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.ckan)
 
 
-@pytest.fixture(scope="session")
-def ckan_site() -> Iterator[CkanSite]:
-    """The CKAN the integration tests talk to (dev catalogue or ``CKAN_URL``)."""
-    url = os.environ.get("CKAN_URL")
-    if url:
-        yield _site_from_env(url)
-        return
+def _dev_catalogue(variant: Variant) -> Iterator[CkanSite]:
+    """Start (or reuse) one dev catalogue variant; stop it at the end only if started here.
+
+    Skipped when the machine lacks a prerequisite (one line saying what), failed when the
+    catalogue is there but does not start."""
     from importer.devcat import manager
     from importer.devcat.errors import DevCatalogueError, MissingPrerequisite
 
     try:
-        result = manager.up()
+        result = manager.up(variant=variant)
     except MissingPrerequisite as exc:
-        pytest.skip(f"no CKAN for integration tests: {exc}")
+        pytest.skip(f"no {variant.label} for integration tests: {exc}")
     except DevCatalogueError as exc:
-        pytest.fail(f"the dev catalogue did not start: {exc}", pytrace=False)
-    seed = result.site
+        pytest.fail(f"the dev catalogue ({variant.label}) did not start: {exc}", pytrace=False)
     try:
-        yield seed  # a Seed is the CkanSite it seeded
+        yield result.site  # a Seed is the CkanSite it seeded
     finally:
         if result.started:
-            manager.down()
+            manager.down(variant=variant)
+
+
+@pytest.fixture(scope="session")
+def ckan_site() -> Iterator[CkanSite]:
+    """The CKAN the integration tests talk to (dev catalogue 2.12/bc, or ``CKAN_URL``)."""
+    url = os.environ.get("CKAN_URL")
+    if url:
+        yield _site_from_env(url)
+        return
+    yield from _dev_catalogue(DEFAULT)
+
+
+@pytest.fixture(scope="session")
+def ckan29_site() -> Iterator[CkanSite]:
+    """The dev catalogue on CKAN 2.9.11 (Python 3.9) with the BC schema and test plugin:
+    the version the BC Data Catalogue runs. ``CKAN_URL`` does not replace it."""
+    yield from _dev_catalogue(CKAN29)
+
+
+@pytest.fixture(scope="session")
+def ckan_stock_site() -> Iterator[CkanSite]:
+    """The dev catalogue on CKAN 2.12 with ckanext-scheming's stock ``ckan_dataset.yaml``
+    (dataset type ``dataset``, no BC test plugin): a generic CKAN site, same seed."""
+    yield from _dev_catalogue(STOCK)

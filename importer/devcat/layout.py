@@ -9,15 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-CKAN_SPEC = "ckan[requirements]==2.12.*"
-SCHEMING_SPEC = "ckanext-scheming>=3.1,<3.2"
-GUNICORN_SPEC = "gunicorn>=21"
-VENV_KEY = f"ckan2.12-scheming3.1-py{sys.version_info[0]}.{sys.version_info[1]}"
+from importer.devcat.variant import DEFAULT, Variant, running_python
+
 DEFAULT_CKAN_PORT = 5055
 DEFAULT_PG_PORT = 54329
 
@@ -32,17 +29,36 @@ def default_home() -> Path:
 
 @dataclass(frozen=True)
 class Layout:
-    """Paths under the state home."""
+    """Paths under the state home.
+
+    The default variant (2.12/bc) keeps its state where it always did (``<home>/site``);
+    every other variant has its own folder ``<home>/variants/<key>/`` (site, lock, private
+    PostgreSQL). CKAN venvs live in ``<home>/venvs/`` for all of them, keyed by build.
+    """
 
     home: Path
+    variant: Variant = DEFAULT
+
+    @property
+    def root(self) -> Path:
+        """This variant's own state folder (the home itself for the default)."""
+        if self.variant.is_default:
+            return self.home
+        return self.home / "variants" / self.variant.key
 
     @property
     def venv(self) -> Path:
-        return self.home / "venvs" / VENV_KEY
+        python = self.variant.build.python or running_python()
+        return self.home / "venvs" / self.variant.venv_key(python)
+
+    @property
+    def venv_lock(self) -> Path:
+        """Held while a venv is built (variants sharing one may start at the same time)."""
+        return self.home / "venvs" / f".{self.venv.name}.lock"
 
     @property
     def site(self) -> Path:
-        return self.home / "site"
+        return self.root / "site"
 
     @property
     def logs(self) -> Path:
@@ -75,7 +91,7 @@ class Layout:
 
     @property
     def lock(self) -> Path:
-        return self.home / ".lock"
+        return self.root / ".lock"
 
     def pg_root(self, as_root: bool) -> Path:
         """Private PostgreSQL cluster directory.
@@ -84,8 +100,8 @@ class Layout:
         root's home, so it goes under /var/tmp, keyed by the state home.
         """
         if not as_root:
-            return self.home / "pg"
-        digest = hashlib.sha1(str(self.home).encode()).hexdigest()[:12]
+            return self.root / "pg"
+        digest = hashlib.sha1(str(self.root).encode()).hexdigest()[:12]
         return Path("/var/tmp") / f"bcdc-importer-devcat-{digest}" / "pg"
 
     def bin(self, name: str) -> Path:

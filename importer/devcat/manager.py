@@ -19,6 +19,7 @@ from importer.devcat import ckanenv, procs, seed, services
 from importer.devcat.errors import DevCatalogueError, MissingPrerequisite
 from importer.devcat.layout import DEFAULT_CKAN_PORT, Layout, State, default_home
 from importer.devcat.seed import Seed
+from importer.devcat.variant import DEFAULT, Variant
 
 SOLR_STANDIN = Path(__file__).with_name("solr_standin.py")
 GUNICORN_WORKERS = 2
@@ -51,11 +52,11 @@ def _say(out: TextIO | None, message: str) -> None:
         out.flush()
 
 
-def _layout(home: Path | None) -> Layout:
+def _layout(home: Path | None, variant: Variant = DEFAULT) -> Layout:
     """The state layout; the home must be creatable (e.g. not under a missing $HOME)."""
-    layout = Layout(home or default_home())
+    layout = Layout(home or default_home(), variant)
     try:
-        layout.home.mkdir(parents=True, exist_ok=True)
+        layout.root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise MissingPrerequisite(
             f"cannot create the dev catalogue's state directory {layout.home} "
@@ -64,13 +65,15 @@ def _layout(home: Path | None) -> Layout:
     return layout
 
 
-def _requested_port() -> int:
+def _requested_port(variant: Variant = DEFAULT) -> int:
+    """``$BCDC_DEVCAT_PORT`` (default 5055) plus the variant's offset (2.9: +10, stock: +20),
+    so one setting gives every variant its own port."""
     raw = os.environ.get("BCDC_DEVCAT_PORT", "")
     if not raw:
-        return DEFAULT_CKAN_PORT
-    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        return DEFAULT_CKAN_PORT + variant.port_offset
+    if not raw.isdigit() or not 0 < int(raw) + variant.port_offset < 65536:
         raise DevCatalogueError(f"BCDC_DEVCAT_PORT must be a port number, not {raw!r}")
-    return int(raw)
+    return int(raw) + variant.port_offset
 
 
 def _running_site(layout: Layout, state: State) -> Seed | None:
@@ -104,7 +107,7 @@ def _start_ckan(layout: Layout, state: State, out: TextIO | None) -> None:
     """Start gunicorn; a gunicorn we recorded earlier that is alive but not healthy goes first."""
     if procs.stop_pid(state.pids.pop("gunicorn", None)):
         _say(out, "stopped an unhealthy CKAN from an earlier run")
-    wanted = _requested_port()
+    wanted = _requested_port(layout.variant)
     state.ckan_port = procs.free_port(wanted)
     if state.ckan_port != wanted:
         _say(out, f"port {wanted} is in use; using {state.ckan_port}")
@@ -123,7 +126,8 @@ def _start_ckan(layout: Layout, state: State, out: TextIO | None) -> None:
     url = ckanenv.site_url(state)
     procs.wait_until(lambda: procs.ckan_responds(url), pid, log, "CKAN (gunicorn)",
                      timeout=120)
-    _say(out, f"CKAN 2.12 on {url}")
+    flavour = "" if layout.variant.schema == "bc" else " (stock schema)"
+    _say(out, f"CKAN {layout.variant.ckan}{flavour} on {url}")
 
 
 def _ensure_db_schema(layout: Layout, out: TextIO | None) -> None:
@@ -146,7 +150,7 @@ def _bring_up(layout: Layout, state: State, out: TextIO | None, fresh_db: bool) 
     _start_solr(layout, state, out)
     state.save(layout.state_file)
     if state.ckan_port == 0:
-        state.ckan_port = procs.free_port(_requested_port())
+        state.ckan_port = procs.free_port(_requested_port(layout.variant))
     ckanenv.write_site_files(layout, state)
     _ensure_db_schema(layout, out)
     _start_ckan(layout, state, out)
@@ -154,12 +158,14 @@ def _bring_up(layout: Layout, state: State, out: TextIO | None, fresh_db: bool) 
     return built
 
 
-def up(home: Path | None = None, out: TextIO | None = None) -> UpResult:
+def up(
+    home: Path | None = None, out: TextIO | None = None, variant: Variant = DEFAULT
+) -> UpResult:
     """Start the dev catalogue (or find it running) and return its seeded site.
 
     The first run builds the CKAN venv and seeds users/orgs; later runs reuse both.
     """
-    layout = _layout(home)
+    layout = _layout(home, variant)
     started_at = time.monotonic()
     with procs.file_lock(layout.lock):
         state = State.load(layout.state_file)
@@ -205,9 +211,11 @@ def _wipe(layout: Layout, state: State, out: TextIO | None) -> None:
     _bring_up(layout, state, out, fresh_db=True)
 
 
-def reset(home: Path | None = None, out: TextIO | None = None) -> UpResult:
+def reset(
+    home: Path | None = None, out: TextIO | None = None, variant: Variant = DEFAULT
+) -> UpResult:
     """Wipe all data (database and search index) and re-seed; leaves the catalogue running."""
-    layout = _layout(home)
+    layout = _layout(home, variant)
     started_at = time.monotonic()
     with procs.file_lock(layout.lock):
         state = State.load(layout.state_file)
@@ -237,9 +245,11 @@ def _stop_all(layout: Layout, state: State, out: TextIO | None) -> list[str]:
     return stopped
 
 
-def down(home: Path | None = None, out: TextIO | None = None) -> list[str]:
+def down(
+    home: Path | None = None, out: TextIO | None = None, variant: Variant = DEFAULT
+) -> list[str]:
     """Stop exactly the processes ``up`` started (CKAN, the stand-in, private PG/Redis)."""
-    layout = _layout(home)
+    layout = _layout(home, variant)
     with procs.file_lock(layout.lock):
         state = State.load(layout.state_file)
         stopped = _stop_all(layout, state, out)
@@ -248,20 +258,20 @@ def down(home: Path | None = None, out: TextIO | None = None) -> list[str]:
         return stopped
 
 
-def status(home: Path | None = None) -> Status:
+def status(home: Path | None = None, variant: Variant = DEFAULT) -> Status:
     """Report which recorded processes are alive and whether CKAN answers."""
-    layout = _layout(home)
+    layout = _layout(home, variant)
     state = State.load(layout.state_file)
     processes = {name: procs.pid_alive(pid) for name, pid in state.pids.items()}
     url = ckanenv.site_url(state) if state.ckan_port else None
     responding = bool(url and processes.get("gunicorn") and procs.ckan_responds(url))
     venv_ready = (layout.venv / "devcat-ready.json").exists()
-    return Status(layout.home, url, responding, processes, venv_ready)
+    return Status(layout.root, url, responding, processes, venv_ready)
 
 
-def load_site(home: Path | None = None) -> Seed | None:
+def load_site(home: Path | None = None, variant: Variant = DEFAULT) -> Seed | None:
     """The saved seed (tokens, orgs) of the dev catalogue, if any."""
-    return Seed.load(_layout(home).seed_file)
+    return Seed.load(_layout(home, variant).seed_file)
 
 
 __all__ = ["DevCatalogueError", "Status", "UpResult", "down", "load_site", "reset", "status", "up"]

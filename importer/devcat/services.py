@@ -17,7 +17,7 @@ from importer.devcat import procs
 from importer.devcat.errors import DevCatalogueError, MissingPrerequisite
 from importer.devcat.layout import DEFAULT_PG_PORT, Layout, State
 
-DB_NAME = "ckan_devcat"
+DB_NAME = "ckan_devcat"  # the default variant's; others add their key (db_name)
 DB_USER = "ckan_devcat"
 DB_PASSWORD = "ckan_devcat"  # local-only cluster bound to 127.0.0.1
 NO_CKAN_HINT = "or set CKAN_URL (and the CKAN_*_TOKEN variables) to test against an existing CKAN"
@@ -155,6 +155,13 @@ def ensure_postgres(layout: Layout, state: State) -> None:
     _start_private_cluster(layout, state)
 
 
+def db_name(layout: Layout) -> str:
+    """Each variant has its own database, so variants may share one PostgreSQL server."""
+    if layout.variant.is_default:
+        return DB_NAME
+    return DB_NAME + "_" + "".join(c if c.isalnum() else "_" for c in layout.variant.key)
+
+
 def _db_admin(layout: Layout, state: State, drop: bool) -> None:
     """Create (optionally drop first) the dedicated role and database."""
     code = (
@@ -169,12 +176,12 @@ def _db_admin(layout: Layout, state: State, drop: bool) -> None:
         "encoding \\'UTF8\\' template template0')\n"
     )
     procs.run(
-        [str(layout.bin("python")), "-c", code, state.db_admin_url, DB_NAME, DB_USER,
+        [str(layout.bin("python")), "-c", code, state.db_admin_url, db_name(layout), DB_USER,
          DB_PASSWORD, "1" if drop else "0"],
         "creating the CKAN database",
     )
     host_port = state.db_admin_url.split("@", 1)[1].split("/", 1)[0]
-    state.db_url = f"postgresql://{DB_USER}:{DB_PASSWORD}@{host_port}/{DB_NAME}"
+    state.db_url = f"postgresql://{DB_USER}:{DB_PASSWORD}@{host_port}/{db_name(layout)}"
 
 
 def ensure_database(layout: Layout, state: State, drop: bool = False) -> None:
