@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from importer.cli.options import output_options, pace_options
 from importer.errors import Interrupted, WorkbookError
 from importer.files import is_special, special_input_message
 from importer.report.outputs import Outputs, check_targets
@@ -33,20 +34,8 @@ def _prompt() -> str:
               help="A named site from the config file (its URL must be the journal's).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Config file of named sites (default ~/.config/bcdc-importer/sites.toml).")
-@click.option("--workers", type=click.IntRange(1, 16), default=3, show_default=True,
-              help="Rows undone in parallel.")
-@click.option("--max-rate", type=click.FloatRange(min=0.1), default=None,
-              help="At most this many requests per second.")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
-              help="Seconds to wait for one answer before retrying.")
-@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Results workbook (default FILE-undo-report.xlsx beside the journal).")
-@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also write the results as JSON.")
-@click.option("--insecure-http", is_flag=True,
-              help="Allow plain http:// to a site that is not on this machine.")
-@click.option("--force", is_flag=True,
-              help="Overwrite report/JSON files that are not bcdc-import reports.")
+@pace_options("Rows undone in parallel.")
+@output_options("Results workbook (default FILE-undo-report.xlsx beside the journal).")
 def undo_command(journal: Path, dry_run: bool, url: str | None, site_name: str | None,
                  config_path: Path | None, workers: int, max_rate: float | None,
                  timeout: float, report_path: Path | None, json_path: Path | None,

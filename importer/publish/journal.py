@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -52,36 +53,42 @@ class JournalState:
         return entry if entry and entry.get("status") in DONE_STATUSES else None
 
 
-def read_journal(path: Path) -> JournalState:
-    """Parse a journal; a missing file is an empty state, torn lines are skipped."""
-    state = JournalState()
+def journal_entries(path: Path) -> Iterator[dict[str, Any]]:
+    """The lines of a journal as dicts, in order; a missing file has none, and a line
+    that is not a JSON object (torn by ``kill -9``) is skipped."""
     if not path.exists():
-        return state
+        return
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             try:
                 entry = json.loads(line)
             except ValueError:
                 continue
-            if not isinstance(entry, dict):
+            if isinstance(entry, dict):
+                yield entry
+
+
+def read_journal(path: Path) -> JournalState:
+    """Parse a journal; a missing file is an empty state, torn lines are skipped."""
+    state = JournalState()
+    for entry in journal_entries(path):
+        if entry.get("type") == "run":
+            state.workbook_sha256 = entry.get("workbook_sha256")
+            state.site = entry.get("site")
+            state.complete = False
+        elif entry.get("type") == "end":
+            state.complete = bool(entry.get("complete"))
+        elif entry.get("type") == "resource-id" and isinstance(entry.get("row"), int) \
+                and isinstance(entry.get("id"), str):
+            state.resource_ids[(str(entry.get("sheet")), entry["row"])] = entry["id"]
+        elif entry.get("type") == "row" and isinstance(entry.get("row"), int):
+            key = (str(entry.get("sheet")), int(entry["row"]))
+            previous = state.rows.get(key)
+            # a later "unchanged" confirms, and must not hide, an earlier "created"
+            if previous and previous.get("status") in ("created", "updated") \
+                    and entry.get("status") == "unchanged":
                 continue
-            if entry.get("type") == "run":
-                state.workbook_sha256 = entry.get("workbook_sha256")
-                state.site = entry.get("site")
-                state.complete = False
-            elif entry.get("type") == "end":
-                state.complete = bool(entry.get("complete"))
-            elif entry.get("type") == "resource-id" and isinstance(entry.get("row"), int) \
-                    and isinstance(entry.get("id"), str):
-                state.resource_ids[(str(entry.get("sheet")), entry["row"])] = entry["id"]
-            elif entry.get("type") == "row" and isinstance(entry.get("row"), int):
-                key = (str(entry.get("sheet")), int(entry["row"]))
-                previous = state.rows.get(key)
-                # a later "unchanged" confirms, and must not hide, an earlier "created"
-                if previous and previous.get("status") in ("created", "updated") \
-                        and entry.get("status") == "unchanged":
-                    continue
-                state.rows[key] = entry
+            state.rows[key] = entry
     return state
 
 

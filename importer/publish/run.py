@@ -40,6 +40,7 @@ from importer.publish.progress import Progress
 from importer.publish.transport import Client, RateLimiter, Transport
 from importer.read import read_workbook
 from importer.records import DatasetRecord
+from importer.report.console import write_run_summary
 from importer.schema import Layout, build_layout, load_from_site
 from importer.site import ActionFailed, NotAuthorized, NotFound, Site
 from importer.validate import cross_row, validate, validate_resources
@@ -322,11 +323,8 @@ def console_summary(result: ImportResult, out: TextIO) -> None:
     title = "Import plan (dry run, nothing sent)" if result.dry_run else "Import finished"
     if result.interrupted:
         title = "Import stopped (Ctrl-C)"
-    out.write(f"{title}: {len(result.outcomes)} rows, {result.site_url}\n")
-    for status, n in summary_rows(result):
-        out.write(f"  {status:<13}{n:>6}\n")
-    for notice in result.notices:
-        out.write(f"{notice}\n")
+    write_run_summary(out, title, len(result.outcomes), result.site_url,
+                      summary_rows(result), result.notices)
 
 
 # -- the whole run: site checks, workbook check, import ---------------------------------

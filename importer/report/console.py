@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -46,3 +47,14 @@ def render_console_summary(
         stream.write(f"Report: {report}\n")
     if json_path is not None:
         stream.write(f"JSON: {json_path}\n")
+
+
+def write_run_summary(out: TextIO, title: str, rows: int, site: str,
+                      counts: Sequence[tuple[str, int]], notices: Sequence[str],
+                      width: int = 13) -> None:
+    """The few lines after an import or an undo: what ran, rows per status, notices."""
+    out.write(f"{title}: {rows} rows, {site}\n")
+    for status, n in counts:
+        out.write(f"  {status:<{width}}{n:>6}\n")
+    for notice in notices:
+        out.write(f"{notice}\n")

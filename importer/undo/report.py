@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from importer.problems import Problem, Severity
 from importer.report import ExtraColumn, SourceSheet, report_to_json, write_report_workbook
+from importer.report.console import write_run_summary
 from importer.report.outputs import write_text_file
 from importer.report.source import Row
 from importer.undo.plan import UndoStatus
@@ -63,11 +64,8 @@ def console_summary(result: UndoResult, out: TextIO) -> None:
     title = "Undo plan (dry run, nothing sent)" if result.dry_run else "Undo finished"
     if result.interrupted:
         title = "Undo stopped (Ctrl-C)"
-    out.write(f"{title}: {len(result.outcomes)} rows, {result.site_url}\n")
-    for status, n in status_rows(result):
-        out.write(f"  {status:<14}{n:>6}\n")
-    for notice in result.notices:
-        out.write(f"{notice}\n")
+    write_run_summary(out, title, len(result.outcomes), result.site_url,
+                      status_rows(result), result.notices, width=14)
 
 
 def outcome_dict(result: UndoResult, o: UndoOutcome) -> dict[str, Any]:

@@ -16,7 +16,6 @@ import's (``<journal stem>.undo.jsonl``): running the same command again after a
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from importer.errors import AuthError, SiteError, WorkbookError
-from importer.publish.journal import Journal
+from importer.publish.journal import Journal, journal_entries
 from importer.publish.pool import Pool
 from importer.publish.progress import Progress
 from importer.publish.transport import Client, Stopped
@@ -194,15 +193,7 @@ def _open_own_journal(options: UndoOptions, journal: ImportJournal, site: str,
 def _read_own(path: Path) -> tuple[dict[tuple[str, int], str], bool]:
     statuses: dict[tuple[str, int], str] = {}
     complete = False
-    if not path.exists():
-        return statuses, complete
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue
-        if not isinstance(entry, dict):
-            continue
+    for entry in journal_entries(path):
         if entry.get("type") == "run":
             complete = False
         elif entry.get("type") == "end":

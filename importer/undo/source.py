@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from importer.errors import WorkbookError
+from importer.publish.journal import journal_entries
 from importer.publish.preimage import PRE_IMAGES_KEY
 
 #: the row statuses whose lines may carry writes to take back.
@@ -159,16 +160,10 @@ def read_import_journal(path: Path) -> ImportJournal:
     sha: str | None = None
     rows: dict[tuple[str, int], ImportedRow] = {}
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        entries = list(journal_entries(path))
     except (OSError, UnicodeDecodeError) as err:
         raise WorkbookError(f"cannot read the journal {path}: {err}") from None
-    for line in lines:
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue  # a line torn by kill -9
-        if not isinstance(entry, dict):
-            continue
+    for entry in entries:
         if entry.get("type") == "run":
             if site is None and not entry.get(PRE_IMAGES_KEY):
                 raise WorkbookError(

@@ -127,7 +127,7 @@ def _wait_for_rows(journal: Path, rows: int, proc: subprocess.Popen[str]) -> Non
         if journal.exists() and journal.read_text().count('"type": "row"') >= rows:
             return
         time.sleep(0.05)
-    pytest.fail("the import did not get going")
+    pytest.fail("the run did not get going")
 
 
 def test_kill_9_then_rerun_completes_without_duplicates(ckan_site: CkanSite, tmp_path: Path,
