@@ -14,6 +14,7 @@ from importer.map.forward import map_rows
 from importer.map.resolve import OfflineResolver, Resolver, SiteResolver
 from importer.problems import Problem, Severity, count_errors, sort_key
 from importer.read import ReadResult, read_workbook
+from importer.read.mapping import ColumnMapping
 from importer.records import DatasetRecord
 from importer.schema import Layout, build_layout, load_bundled, load_from_site
 from importer.site import Site
@@ -51,16 +52,19 @@ def check_setup(url: str | None, token: str | None,
     return build_layout(load_from_site(site, dataset_type, url)), SiteResolver(site)
 
 
-def run_check(path: Path, layout: Layout, *, resolver: Resolver | None = None) -> CheckResult:
-    """Check ``path`` against ``layout``; :class:`WorkbookError` if it cannot be used."""
+def run_check(path: Path, layout: Layout, *, resolver: Resolver | None = None,
+              mapping: ColumnMapping | None = None) -> CheckResult:
+    """Check ``path`` against ``layout``; :class:`WorkbookError` if it cannot be used.
+    ``mapping`` names the columns of a workbook with headers of its own."""
     # one pause for all three steps: re-enabling the collector between them lets it walk
     # the whole (large, cycle-free) heap after each (~0.04 s for 10,000 datasets)
     with gc_paused():
-        return _run_check(path, layout, resolver)
+        return _run_check(path, layout, resolver, mapping)
 
 
-def _run_check(path: Path, layout: Layout, resolver: Resolver | None) -> CheckResult:
-    read = read_workbook(Path(path), layout)
+def _run_check(path: Path, layout: Layout, resolver: Resolver | None,
+               mapping: ColumnMapping | None) -> CheckResult:
+    read = read_workbook(Path(path), layout, mapping)
     mapped = map_rows(read, read.layout, resolver or OfflineResolver())
     problems = [*read.problems, *mapped.problems,
                 *validate(mapped.records, read.layout, mode="check"),

@@ -31,7 +31,8 @@ def _script() -> ModuleType:
 
 cli_docs = _script()
 COMMANDS = [
-    (), ("template",), ("check",), ("import",), ("undo",), ("export",), ("demo",),
+    (), ("template",), ("columns",), ("check",), ("import",), ("undo",), ("export",),
+    ("demo",),
     ("dev-catalogue",),
     ("dev-catalogue", "up"), ("dev-catalogue", "down"), ("dev-catalogue", "reset"),
     ("dev-catalogue", "status"),

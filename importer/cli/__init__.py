@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> None:
 
 # Commands, in the order of the editor's workflow. Imported last: each module imports `cli`.
 from importer.cli.check import check_command  # noqa: E402
+from importer.cli.columns import columns_command  # noqa: E402
 from importer.cli.demo import demo_command  # noqa: E402
 from importer.cli.export import export_command  # noqa: E402
 from importer.cli.import_ import import_command  # noqa: E402
@@ -73,6 +74,6 @@ from importer.cli.template import template_command  # noqa: E402
 from importer.cli.undo import undo_command  # noqa: E402
 from importer.devcat.cli import dev_catalogue  # noqa: E402
 
-for _command in (template_command, check_command, import_command, undo_command,
-                 export_command, demo_command, dev_catalogue):
+for _command in (template_command, columns_command, check_command, import_command,
+                 undo_command, export_command, demo_command, dev_catalogue):
     cli.add_command(_command)

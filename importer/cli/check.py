@@ -19,6 +19,7 @@ from importer.errors import ImporterError, WorkbookError
 from importer.files import is_special, special_input_message
 from importer.gcpause import gc_paused
 from importer.map.resolve import Resolver
+from importer.read.mapping import ColumnMapping, load_mapping
 from importer.report.console import render_console_summary
 from importer.report.outputs import Outputs, check_targets, default_report_path
 from importer.report.outputs import write_check_outputs as write_outputs
@@ -40,10 +41,14 @@ DATASET_TYPE = "bcdc_dataset"
               f"and licences (token from ${TOKEN_ENV}).")
 @click.option("--type", "dataset_type", default=DATASET_TYPE, show_default=True, metavar="TYPE",
               help="Dataset type whose schema is loaded from --url.")
+@click.option("--columns", "columns_path", type=click.Path(path_type=Path, dir_okay=False),
+              metavar="MAPPING", help="Column mapping (JSON) for a workbook with headers of "
+              "its own (see `bcdc-import columns`).")
 @click.option("--force", is_flag=True,
               help="Overwrite --report/--json files even if they are not bcdc-import reports.")
 def check_command(file: Path, report: Path | None, no_report: bool, json_path: Path | None,
-                  url: str | None, dataset_type: str, force: bool) -> int:
+                  url: str | None, dataset_type: str, columns_path: Path | None,
+                  force: bool) -> int:
     """Check FILE (.xlsx, .xlsm or .csv) and write a report of every problem, at its cell.
 
     Nothing is sent to any site. Exit code 0: no errors (warnings allowed); 1: errors
@@ -56,10 +61,11 @@ def check_command(file: Path, report: Path | None, no_report: bool, json_path: P
     check_targets(outputs)  # refuse a bad output path before the (long) check
     token = env_token(os.environ)
     layout, resolver = check_setup(url, token, dataset_type)
+    mapping = load_mapping(columns_path, layout) if columns_path else None
     created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     facts = [("Checked against", url or "the bundled bcdc_dataset schema (offline)")]
     with gc_paused():  # (the collector would only walk the records: see importer.gcpause)
-        result = _run(file, layout, resolver)
+        result = _run(file, layout, resolver, mapping)
         summary = write_outputs(result, outputs, created=created, facts=facts)
     if url and token is None:
         click.echo(f"Note: {TOKEN_ENV} is not set, so organizations were checked as an "
@@ -70,10 +76,11 @@ def check_command(file: Path, report: Path | None, no_report: bool, json_path: P
     return 0 if summary.valid else 1
 
 
-def _run(file: Path, layout: Layout, resolver: Resolver | None) -> CheckResult:
+def _run(file: Path, layout: Layout, resolver: Resolver | None,
+         mapping: ColumnMapping | None) -> CheckResult:
     """Run the check; an unexpected failure on some odd input becomes one line, exit 2."""
     try:
-        return run_check(file, layout, resolver=resolver)
+        return run_check(file, layout, resolver=resolver, mapping=mapping)
     except ImporterError:
         raise
     except (KeyboardInterrupt, SystemExit):

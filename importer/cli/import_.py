@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from importer.cli.options import output_options, pace_options
+from importer.cli.options import pace_options, results_options, safety_options
 from importer.errors import Interrupted, WorkbookError
 from importer.files import is_special, special_input_message
 from importer.report.outputs import Outputs, check_targets
@@ -42,12 +42,16 @@ def _prompt() -> str:
               help="Move each DRAFT record written to PENDING PUBLISH.")
 @click.option("--create-only", is_flag=True, help="Only create; skip rows that exist.")
 @click.option("--update-only", is_flag=True, help="Only update; skip rows that do not exist.")
-@output_options("Results workbook (default FILE-import-report.xlsx next to FILE).")
+@results_options("Results workbook (default FILE-import-report.xlsx next to FILE).")
+@click.option("--columns", "columns_path", type=click.Path(path_type=Path, dir_okay=False),
+              metavar="MAPPING", help="Column mapping (JSON) for a workbook with headers of "
+              "its own (see `bcdc-import columns`).")
+@safety_options()
 def import_command(file: Path, url: str | None, site_name: str | None,
                    config_path: Path | None, dry_run: bool, skip_invalid: bool, workers: int,
                    max_rate: float | None, timeout: float, publish: bool, create_only: bool,
                    update_only: bool, report_path: Path | None, json_path: Path | None,
-                   insecure_http: bool, force: bool) -> int:
+                   columns_path: Path | None, insecure_http: bool, force: bool) -> int:
     """Create or update the catalogue records of FILE (checked first, like `check`)."""
     from importer.publish.config import (
         check_url,
@@ -74,7 +78,7 @@ def import_command(file: Path, url: str | None, site_name: str | None,
     check_targets(Outputs(file, report, json_path, force))  # before anything is sent
     options = ImportOptions(dry_run=dry_run, skip_invalid=skip_invalid, workers=workers,
                             publish=publish, create_only=create_only,
-                            update_only=update_only,
+                            update_only=update_only, columns=columns_path,
                             journal_path=None if dry_run else journal_path(report))
     result = import_and_report(file, site_url, token, options, report=report,
                                json_path=json_path, timeout=timeout, max_rate=max_rate,

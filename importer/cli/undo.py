@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from importer.cli.options import output_options, pace_options
+from importer.cli.options import pace_options, results_options, safety_options
 from importer.errors import Interrupted, WorkbookError
 from importer.files import is_special, special_input_message
 from importer.report.outputs import Outputs, check_targets
@@ -35,7 +35,8 @@ def _prompt() -> str:
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Config file of named sites (default ~/.config/bcdc-importer/sites.toml).")
 @pace_options("Rows undone in parallel.")
-@output_options("Results workbook (default FILE-undo-report.xlsx beside the journal).")
+@results_options("Results workbook (default FILE-undo-report.xlsx beside the journal).")
+@safety_options()
 def undo_command(journal: Path, dry_run: bool, url: str | None, site_name: str | None,
                  config_path: Path | None, workers: int, max_rate: float | None,
                  timeout: float, report_path: Path | None, json_path: Path | None,

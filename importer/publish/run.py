@@ -39,6 +39,7 @@ from importer.publish.preimage import PRE_IMAGES_KEY, PRE_IMAGES_VERSION
 from importer.publish.progress import Progress
 from importer.publish.transport import Client, RateLimiter, Transport
 from importer.read import read_workbook
+from importer.read.mapping import ColumnMapping, load_mapping
 from importer.records import DatasetRecord
 from importer.report.console import write_run_summary
 from importer.schema import Layout, build_layout, load_from_site
@@ -55,6 +56,8 @@ class ImportOptions:
     create_only: bool = False
     update_only: bool = False
     journal_path: Path | None = None
+    #: a column mapping file for a workbook with headers of its own (``--columns``).
+    columns: Path | None = None
 
 
 @dataclass
@@ -377,11 +380,12 @@ class ImportResolver(SiteResolver):
 
 def check_for_import(path: Path, conn: Connection, base: Layout,
                      existing: Existing | None = None,
-                     workers: int = 3) -> tuple[CheckResult, Existing]:
+                     workers: int = 3,
+                     mapping: ColumnMapping | None = None) -> tuple[CheckResult, Existing]:
     """The checks of ``check``, with each row validated as what it will be: a create
     (every required field) or an update of the record found by id or name (only what the
     row gives)."""
-    read = read_workbook(path, base)
+    read = read_workbook(path, base, mapping)
     if not read.datasets:
         raise WorkbookError(f"{path.name}: the datasets sheet has no rows: nothing to import")
     mapped = map_rows(read, read.layout, ImportResolver(conn.site))
@@ -425,8 +429,10 @@ def run_import(
     if not path.is_file():
         raise WorkbookError(f"{path}: no such file")
     base = preflight(conn)
+    mapping = load_mapping(options.columns, base) if options.columns else None
     sha = file_sha256(path)
-    checked, existing = check_for_import(path, conn, base, workers=options.workers)
+    checked, existing = check_for_import(path, conn, base, workers=options.workers,
+                                         mapping=mapping)
     if file_sha256(path) != sha:
         raise WorkbookError(f"{path.name} changed while it was being checked; save and "
                             "close it, then run the command again")
@@ -440,10 +446,18 @@ def run_import(
         result = ImportResult(conn.client.url, [], problems=checked.problems, blocked=True,
                               workbook_sha256=sha, header_rows=dict(read.header_row))
         result.notices.append(f"Nothing was sent: {file_problems[0].message}")
+        _name_mapping(result, mapping)
         return result
     result = import_records(checked.records, conn.client, read.layout, options,
                             problems=checked.problems, workbook_sha256=sha,
                             progress=progress, clock=clock, columns=columns,
                             existing=existing)
     result.header_rows = dict(read.header_row)
+    _name_mapping(result, mapping)
     return result
+
+
+def _name_mapping(result: ImportResult, mapping: ColumnMapping | None) -> None:
+    """The results report says which column mapping the rows were read with."""
+    if mapping is not None:
+        result.notices.append(f"Column mapping applied: {mapping.describe()}")

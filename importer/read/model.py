@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from importer.problems import Problem
+from importer.read.mapping import ColumnMapping
 from importer.records import CellRef
 from importer.schema import Column, Layout
 from importer.schema.columns import Scope
@@ -100,6 +101,8 @@ class ReadResult:
     problems: list[Problem] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     sheets: dict[Scope, SheetInfo] = field(default_factory=dict)
+    #: the column mapping applied, if any (the reports name it).
+    mapping: ColumnMapping | None = None
 
     @property
     def header_row(self) -> dict[str, int]:

@@ -12,6 +12,7 @@ import itertools
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from importer.problems import Problem, Severity
 from importer.read.csvfile import csv_rows
 from importer.read.formulas import formulas_without_value
 from importer.read.headers import SCAN_ROWS, column_letter, find_header, sheet_info, widen
+from importer.read.mapping import ColumnMapping
 from importer.read.model import ReadResult, Row, SheetInfo
 from importer.read.safety import FileKind, sniff
 from importer.read.values import _STRIP, normalise
@@ -35,15 +37,17 @@ _INTERN_MAX = 40
 _MAX_LEAD = 1000
 
 
-def read_workbook(path: Path, layout: Layout) -> ReadResult:
-    """Read ``path`` (.xlsx, .xlsm or .csv) against ``layout``.
+def read_workbook(path: Path, layout: Layout, mapping: ColumnMapping | None = None
+                  ) -> ReadResult:
+    """Read ``path`` (.xlsx, .xlsm or .csv) against ``layout``; ``mapping`` names the
+    columns (and sheets) of a workbook with headers of its own (:mod:`.mapping`).
 
     Raises :class:`WorkbookError` when the file cannot be used at all; everything else
     (unknown columns, formulas without a value, ...) is a problem in the result.
     """
     path = Path(path)
     kind = sniff(path).kind
-    result = ReadResult(path=path, layout=layout)
+    result = ReadResult(path=path, layout=layout, mapping=mapping)
     with gc_paused():
         if kind is FileKind.CSV:
             raw = RawSheet(DATASETS_SHEET, csv_rows(path), [])
@@ -66,19 +70,39 @@ def _read_book(result: ReadResult, book: XlsxBook) -> None:
     if meta_name is not None:
         result.meta = _read_meta(book.sheet(meta_name))
         result.layout = _apply_meta(result, result.meta)
-    datasets = book.find(DATASETS_SHEET)
+    mapping = result.mapping or ColumnMapping()
+    wanted = mapping.sheet_name(Scope.DATASET)
+    datasets = book.find(wanted.strip().lower())
     if datasets is None:
         listed = ", ".join(repr(s) for s in book.sheet_names)
-        raise WorkbookError(
-            f"{name} has no {DATASETS_SHEET!r} sheet (its sheets: {listed}); put one dataset "
-            f"per row in a sheet named {DATASETS_SHEET!r}, as in the template"
-        )
+        where = (f"the column mapping names {wanted!r}" if wanted != DATASETS_SHEET else
+                 f"put one dataset per row in a sheet named {DATASETS_SHEET!r}, as in the "
+                 "template")
+        raise WorkbookError(f"{name} has no {wanted!r} sheet (its sheets: {listed}); {where}")
     hints = _header_hints(result.meta)
     _read_sheet(result, book.sheet(datasets), Scope.DATASET, hints.get(DATASETS_SHEET))
-    resources = book.find(RESOURCES_SHEET)
+    resources = book.find(mapping.sheet_name(Scope.RESOURCE).strip().lower())
     if resources is not None:
         _read_sheet(result, book.sheet(resources), Scope.RESOURCE, hints.get(RESOURCES_SHEET),
                     allow_empty=True)
+
+
+def _texts_of(raw: Sequence[object]) -> list[str]:
+    return [normalise(v, False) or "" for v in raw]
+
+
+def _as_written(info: SheetInfo, written: list[str]) -> SheetInfo:
+    """A mapped sheet's info with each header as the editor wrote it (for the report), as
+    wide as its written headers, so a column the mapping ignores is neither read nor
+    reported as having no header."""
+    while written and not written[-1]:
+        written.pop()
+    width = max(len(info.headers), len(written))
+    pad = width - len(info.headers)
+    headers = [w or h for w, h in zip(written + [""] * width, [*info.headers, *[""] * pad],
+                                      strict=False)]
+    return replace(info, columns=(*info.columns, *(None,) * pad), headers=tuple(headers),
+                   letters=tuple(column_letter(i) for i in range(width)))
 
 
 def _read_meta(raw: RawSheet) -> dict[str, str]:
@@ -180,11 +204,16 @@ def _read_sheet(result: ReadResult, raw: RawSheet, scope: Scope, hint: int | Non
             break
     if allow_empty and not any(any(v not in ("", None) for v in r) for _, r in first):
         return
-    scan = find_header(raw.name, [r for _, r in first], result.layout, scope, hint)
+    mapped = result.mapping.for_scope(scope) if result.mapping else None
+    heads = [r for _, r in first] if mapped is None else \
+        [mapped.translate(r)[0] for _, r in first]
+    scan = find_header(raw.name, heads, result.layout, scope, hint)
     result.layout = widen(result.layout, scan.texts, scope)
     merged = [(a[1], b[1]) for a, b in raw.merged
               if a[0] <= scan.row - 1 <= b[0] and b[1] > a[1]]
     info, problems = sheet_info(raw.name, scope, scan, result.layout, merged)
+    if mapped is not None:
+        info = _as_written(info, _texts_of(first[scan.row - 1][1]))
     result.sheets[scope] = info
     result.problems.extend(problems)
     rest = (item for item in first if item[0] >= scan.data_start)

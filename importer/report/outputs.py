@@ -110,6 +110,9 @@ def write_check_outputs(result: CheckOutcome, outputs: Outputs, *, created: str,
     check_targets(outputs)
     summary = summarise_checked(result)
     read = result.read
+    mapping = read.mapping if read else None
+    if mapping is not None:  # nothing is guessed silently: say how the columns were read
+        facts = [*facts, ("Column mapping", mapping.describe())]
     if outputs.report is not None:
         write_report_workbook(
             outputs.source, result.problems, outputs.report,
@@ -124,7 +127,9 @@ def write_check_outputs(result: CheckOutcome, outputs: Outputs, *, created: str,
             outputs.source.name, result.problems, rows_checked=result.rows_checked,
             rows_with_errors=result.rows_with_errors,
             report=str(outputs.report) if outputs.report else None,
-            extra={"created": created}, summary=summary,
+            extra={"created": created,
+                   **({"column_mapping": mapping.to_json()} if mapping else {})},
+            summary=summary,
         )
         write_text_file(outputs.json, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     return summary

@@ -193,7 +193,8 @@ def test_every_option_is_documented() -> None:
     doc = (ROOT / "docs" / "check-report.md").read_text()
     options = [opt for param in check_command.params for opt in param.opts
                if opt.startswith("--")]
-    assert options == ["--report", "--no-report", "--json", "--url", "--type", "--force"]
+    assert options == ["--report", "--no-report", "--json", "--url", "--type", "--columns",
+                       "--force"]
     assert [opt for opt in options if f"`{opt}" not in doc] == []
 
 

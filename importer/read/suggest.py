@@ -1,0 +1,255 @@
+"""Propose a column mapping for a sheet whose headers are an editor's own.
+
+Only a proposal: the web app's matching step shows it for a person to confirm, change or
+set to "ignore", and ``bcdc-import columns`` writes it to a file to review. Each header
+is matched, in this order, by:
+
+1. the template's machine name or label (what reading accepts anyway);
+2. a known synonym (:data:`SYNONYMS`: "Dataset Title", "Branch", "Keywords", ...);
+3. a close spelling of a machine name or label;
+4. the shape of its values: e-mail addresses, dates, or values that are all choices of
+   one choice field.
+
+A column is proposed for one header at most (the first that claims it, in header order).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from importer.read.csvfile import csv_rows
+from importer.read.mapping import SHEET_KEYS, ColumnMapping, MappingError, SheetMapping
+from importer.read.safety import FileKind, sniff
+from importer.read.values import normalise
+from importer.read.xlsx import XlsxBook
+from importer.schema import Column, FieldKind, Layout, normalise_header
+from importer.schema.columns import DATASET_LINK, DATASETS_SHEET, Scope
+
+#: headers editors use for template columns (compared after :func:`normalise_header`).
+SYNONYMS: dict[Scope, dict[str, tuple[str, ...]]] = {
+    Scope.DATASET: {
+        "title": ("dataset title", "dataset", "dataset name", "name of dataset", "record title"),
+        "name": ("slug", "url name", "short name", "identifier", "dataset id"),
+        "owner_org": ("branch", "organization", "organisation", "ministry", "org",
+                      "owner", "publisher", "published by", "division"),
+        "notes": ("description", "abstract", "summary", "about"),
+        "tag_string": ("keywords", "tags", "key words", "subjects"),
+        "license_id": ("licence", "license", "licensing", "terms of use"),
+        "contacts_1_name": ("contact", "contact name", "contact person", "custodian"),
+        "contacts_1_email": ("contact email", "contact e-mail", "email", "e-mail",
+                             "custodian email"),
+        "contacts_1_role": ("contact role", "role"),
+        "purpose": ("why", "reason", "business purpose"),
+        "publish_state": ("status", "state", "publication status"),
+        "security_class": ("security", "classification", "security classification"),
+        "lineage_statement": ("lineage", "source", "provenance"),
+        "data_quality": ("quality",),
+    },
+    Scope.RESOURCE: {
+        DATASET_LINK: ("dataset", "dataset url name", "package", "parent dataset"),
+        "name": ("resource name", "resource title", "file name", "title"),
+        "url": ("link", "url", "download url", "access url", "location"),
+        "format": ("file format", "type of file"),
+        "description": ("resource description", "about"),
+    },
+}
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One uploaded column: its header, a few values, and the proposed template column
+    (``None``: no proposal, i.e. ignore unless a person picks one) with the reason."""
+
+    position: int
+    header: str
+    samples: tuple[str, ...]
+    column: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class SheetColumns:
+    """The header row of an uploaded sheet and a few values under each header."""
+
+    sheet: str
+    header_row: int
+    headers: tuple[str, ...]
+    samples: tuple[tuple[str, ...], ...]
+
+
+def peek_columns(path: Path, sheet: str, scan: int = 10, samples: int = SAMPLES,
+                 first: bool = False) -> SheetColumns | None:
+    """The header row (the fullest of the first ``scan`` non-blank rows, the first such on
+    a tie) and up to ``samples`` values per column of ``sheet`` (or of the first sheet);
+    ``None`` if there is no such sheet."""
+    if sniff(Path(path)).kind is FileKind.CSV:  # a CSV is one sheet, of datasets
+        if not first and sheet != DATASETS_SHEET:
+            return None
+        return _peek(DATASETS_SHEET, csv_rows(Path(path)), scan, samples)
+    book = XlsxBook(Path(path))
+    try:
+        found = book.sheet_names[0] if first and book.sheet_names else book.find(sheet)
+        if found is None:
+            return None
+        return _peek(found, book.sheet(found).rows, scan, samples)
+    finally:
+        book.close()
+
+
+def _peek(found: str, source: Iterable[tuple[int, Sequence[object]]], scan: int,
+          samples: int) -> SheetColumns:
+    rows: list[tuple[int, list[str | None]]] = []
+    header: tuple[int, list[str | None]] | None = None
+    for number, raw in source:
+        texts = [normalise(v, False) for v in raw]
+        if not any(texts):
+            continue
+        if header is None or len(rows) < scan:
+            rows.append((number, texts))
+            if header is None or sum(map(bool, texts)) > sum(map(bool, header[1])):
+                header = (number, texts)
+            continue
+        break
+    if header is None:
+        return SheetColumns(found, 1, (), ())
+    heads = tuple(t or "" for t in header[1])
+    below = [texts for number, texts in rows if number > header[0]]
+    cols = tuple(tuple(v for r in below if i < len(r) and (v := r[i]))[:samples]
+                 for i in range(len(heads)))
+    return SheetColumns(found, header[0], heads, cols)
+
+
+def suggest_columns(found: SheetColumns, layout: Layout, scope: Scope) -> list[Suggestion]:
+    """A proposal for every non-blank header of ``found`` (see the module's docstring)."""
+    columns = {c.header: c for c in layout.columns(scope)}
+    synonyms = {normalise_header(s): target for target, words in SYNONYMS[scope].items()
+                if target in columns for s in words}
+    labels = {normalise_header(c.label): c.header for c in columns.values()}
+    labels |= {normalise_header(c.header): c.header for c in columns.values()}
+    taken: set[str] = set()
+    out: list[Suggestion] = []
+    for i, header in enumerate(found.headers):
+        if not header:
+            continue
+        samples = found.samples[i] if i < len(found.samples) else ()
+        column, reason = _propose(header, samples, layout, scope, synonyms, labels, taken)
+        if column is not None:
+            taken.add(column)
+        out.append(Suggestion(i, header, samples, column, reason))
+    return out
+
+
+def _propose(header: str, samples: Sequence[str], layout: Layout, scope: Scope,
+             synonyms: dict[str, str], labels: dict[str, str], taken: set[str]
+             ) -> tuple[str | None, str]:
+    key = normalise_header(header)
+    direct = layout.match(scope, header)
+    if direct is not None and direct.header not in taken:
+        return direct.header, "same name as the template column"
+    target = synonyms.get(key)
+    if target and target not in taken:
+        return target, "a usual name for this column"
+    close = difflib.get_close_matches(key, [k for k, v in labels.items() if v not in taken],
+                                      n=1, cutoff=0.8)
+    if close:
+        return _first_entry(labels[close[0]], layout, scope, taken), "spelled like this column"
+    return _by_values(samples, layout, scope, taken)
+
+
+def _first_entry(header: str, layout: Layout, scope: Scope, taken: set[str]) -> str:
+    """For a numbered column (``dates_2_type``), the lowest free entry of the same
+    sub-field (``dates_1_type``): an editor's one "Date type" column is the first entry."""
+    col = layout.match(scope, header)
+    if col is None or col.index is None or col.subfield is None:
+        return header
+    for other in layout.columns(scope):
+        if (other.field is col.field and other.subfield is col.subfield
+                and other.header not in taken):
+            return other.header
+    return header
+
+
+def _by_values(samples: Sequence[str], layout: Layout, scope: Scope, taken: set[str]
+               ) -> tuple[str | None, str]:
+    if not samples:
+        return None, "no match (empty column)"
+    free = [c for c in layout.columns(scope) if c.header not in taken and c.value_field]
+    if all(_EMAIL.match(s) for s in samples):
+        col = next((c for c in free if c.header.endswith("_email")), None)
+        if col is not None:
+            return col.header, "its values are e-mail addresses"
+    if all(_DATE.match(s) for s in samples):
+        col = next((c for c in free if _kind(c) is FieldKind.DATE), None)
+        if col is not None:
+            return col.header, "its values are dates"
+    for col in free:
+        choices = col.value_field.choices if col.value_field else ()
+        values = {v.lower() for ch in choices for v in (ch.value, ch.label) if v}
+        if values and all(s.lower() in values for s in samples):
+            return col.header, "its values are choices of this column"
+    return None, "no match"
+
+
+def _kind(col: Column) -> FieldKind | None:
+    return col.value_field.kind if col.value_field else None
+
+
+def mapping_from(suggestions: dict[Scope, tuple[str | None, list[Suggestion]]],
+                 source: str = "") -> ColumnMapping:
+    """A mapping with every proposal as it stands (``None`` proposals are ignored columns).
+    ``suggestions`` maps a scope to (its sheet name, its proposals)."""
+    sheets = {scope: SheetMapping({s.header: s.column for s in found}, sheet)
+              for scope, (sheet, found) in suggestions.items()}
+    return ColumnMapping(sheets, source)
+
+
+def missing_required(layout: Layout, scope: Scope, chosen: Sequence[str | None]) -> list[Column]:
+    """Required template columns that no header maps to."""
+    have = set(filter(None, chosen))
+    return [c for c in layout.columns(scope)
+            if (c.marked_required or c.header == DATASET_LINK) and c.header not in have]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What the matching step shows: per sheet, each uploaded column with its proposed
+    template column, the required columns nothing maps to, and the mapping as proposed."""
+
+    sheets: dict[Scope, tuple[SheetColumns, list[Suggestion], list[Column]]]
+    mapping: ColumnMapping
+
+
+def propose_mapping(path: Path, layout: Layout, sheet: str | None = None,
+                    resources_sheet: str | None = None, source: str = "") -> Proposal:
+    """Propose a mapping for ``path``. The datasets are read from ``sheet``, else the sheet
+    named ``datasets``, else the first sheet; resources from ``resources_sheet`` or the
+    sheet named ``resources`` (none: no resources). Raises :class:`MappingError` for a
+    named sheet that is not there."""
+    names = {Scope.DATASET: sheet, Scope.RESOURCE: resources_sheet}
+    found: dict[Scope, tuple[SheetColumns, list[Suggestion], list[Column]]] = {}
+    for scope in Scope:
+        wanted = names[scope] or SHEET_KEYS[scope]
+        seen = peek_columns(path, wanted.strip().lower())
+        if seen is None and scope is Scope.DATASET and names[scope] is None:
+            seen = peek_columns(path, "", first=True)
+        if seen is None:
+            if names[scope] is not None:
+                raise MappingError(f"{Path(path).name} has no sheet named {wanted!r}")
+            continue
+        proposals = suggest_columns(seen, layout, scope)
+        found[scope] = (seen, proposals,
+                        missing_required(layout, scope, [s.column for s in proposals]))
+    mapping = ColumnMapping({
+        scope: SheetMapping({s.header: s.column for s in props},
+                            None if seen.sheet.strip().lower() == SHEET_KEYS[scope]
+                            else seen.sheet)
+        for scope, (seen, props, _) in found.items()}, source)
+    return Proposal(found, mapping)
