@@ -42,7 +42,7 @@ def _describe(result: manager.UpResult, verb: str | None = None) -> str:
     )
 
 
-@click.group("dev-catalogue")
+@click.group("dev-catalogue", context_settings={"help_option_names": ["-h", "--help"]})
 def dev_catalogue() -> None:
     """Local CKAN 2.12 or 2.9 with the BC schema (uses a Solr stand-in, not Solr)."""
 
