@@ -15,6 +15,7 @@ from importer.map.resolve import OfflineResolver, Resolver, SiteResolver
 from importer.problems import Problem, Severity, count_errors, sort_key
 from importer.read import ReadResult, read_workbook
 from importer.read.mapping import ColumnMapping
+from importer.read.reader import explain_merged
 from importer.records import DatasetRecord
 from importer.schema import Layout, build_layout, load_bundled, load_from_site
 from importer.site import Site
@@ -74,6 +75,7 @@ def _run_check(path: Path, layout: Layout, resolver: Resolver | None,
         problems.append(Problem(
             "no-rows", "The datasets sheet has headers but no rows: nothing to check.",
             Severity.ERROR, sheet, read.header_row.get(sheet)))
+    problems = explain_merged(problems, read.merged)
     problems.sort(key=sort_key)
     headers = set(read.header_row.items())
     bad_rows = {(p.sheet, p.row) for p in problems

@@ -63,8 +63,16 @@ class ResourceRecord:
     dataset_name: str
     resource: dict[str, Any] = field(default_factory=dict)
     cells: MutableMapping[str, CellRef] = field(default_factory=dict)
-    #: fields the row explicitly empties (the ``<clear>`` marker), as top-level names.
+    #: fields the row explicitly empties (the ``<clear>`` marker): top-level names, and
+    #: sub-value paths of repeating entries (``dates[2].date``).
     cleared: AbstractSet[str] = field(default_factory=set)
+    #: repeating field -> 1-based positions of the entries ``<remove>`` removes.
+    removed: Mapping[str, AbstractSet[int]] = field(default_factory=dict)
+    #: repeating field -> the 1-based position (column number) of each entry in the
+    #: (compacted) list the row gives: ``contacts_2_*`` alone -> ``(2,)``.
+    positions: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    #: sub-value paths filled by a default, not by a cell (a blank contact org).
+    defaulted: AbstractSet[str] = field(default_factory=set)
 
     def locate(self, path: str) -> CellRef | None:
         return _locate(self.cells, path)
@@ -78,8 +86,13 @@ class DatasetRecord:
     row: int
     package: dict[str, Any] = field(default_factory=dict)
     cells: MutableMapping[str, CellRef] = field(default_factory=dict)
+    #: top-level names and sub-value paths (``contacts[2].email``) the row empties.
     cleared: AbstractSet[str] = field(default_factory=set)
     resources: list[ResourceRecord] = field(default_factory=list)
+    #: see :class:`ResourceRecord`: entries removed, entry positions, defaulted sub-values.
+    removed: Mapping[str, AbstractSet[int]] = field(default_factory=dict)
+    positions: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    defaulted: AbstractSet[str] = field(default_factory=set)
 
     @property
     def name(self) -> str | None:

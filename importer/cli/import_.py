@@ -92,14 +92,10 @@ def import_command(file: Path, url: str | None, site_name: str | None,
     return result.exit_code
 
 
-def _short(value: object) -> str:
-    text = "(empty)" if value is None else repr(value)
-    return text if len(text) <= 70 else text[:67] + "..."
-
-
 def _print_plan(result: ImportResult) -> None:
     """The dry run's field-level diff: every field each update would change."""
     from importer.publish.engine import Status
+    from importer.publish.plan import change_text
 
     out = sys.stdout
     for o in result.outcomes:
@@ -107,7 +103,7 @@ def _print_plan(result: ImportResult) -> None:
             continue
         out.write(f"{o.record.sheet} row {o.record.row} ({o.name}): would update\n")
         for c in o.changes:
-            out.write(f"    {c.path}: {_short(c.old)} -> {_short(c.new)}\n")
+            out.write(f"    {change_text(c)}\n")
 
 
 def _print_summary(result: ImportResult, report: Path, json_path: Path | None) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from importer.devcat import manager
+from importer.devcat import manager, seed
 from importer.devcat.variant import CKAN_VERSIONS, SCHEMA_FLAVOURS, Variant
 
 F = Callable[..., Any]
@@ -37,7 +37,8 @@ def _describe(result: manager.UpResult, verb: str | None = None) -> str:
     verb = verb or ("started" if result.started else "already running")
     return (
         f"dev catalogue {verb}: {site.url} ({result.seconds:.1f} s)\n"
-        f"organizations: {site.parent_org.name} (parent), {site.child_org.name} (child)\n"
+        f"organizations: {site.parent_org.name} (parent), {site.child_org.name} (child), "
+        f"{seed.AGENCY_ORG[0]} (independent)\n"
         "tokens: in seed.json under the state home (not printed)"
     )
 

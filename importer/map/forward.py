@@ -5,7 +5,8 @@ gives; one resource row -> one :class:`ResourceRecord`, attached to the dataset 
 ``name`` (or ``id``) its ``dataset_name`` cell names. Conventions (``importer.map.cells``):
 
 * blank = not given (absent); ``<clear>`` = empty it (``record.cleared``, absent from the
-  package);
+  package; in a repeating entry's sub-cell only that sub-value, ``contacts[2].email``);
+  ``<remove>`` in any cell of a repeating entry = remove that entry (``record.removed``);
 * choices: the value, an alias (``epsg26710,``) or the exact label is accepted and sent as
   the value; anything else is kept as written for the validator to report;
 * ``displayed`` Yes/No -> ``["displayed"]`` / ``[]``; keywords -> ``tags``;
@@ -13,8 +14,10 @@ gives; one resource row -> one :class:`ResourceRecord`, attached to the dataset 
 * licence id or title -> id; organization -> whatever the resolver sends (kept as
   written offline, the id with a site); a blank contact organization -> the dataset's;
 * ``private`` follows the visibility field (``metadata_visibility == IDIR``);
-* repeating entries are compacted in column order (contacts 1 blank, 2 filled -> one
-  entry, ``contacts[1]``, whose cells point at the ``contacts_2_*`` columns).
+* repeating entries keep their position: the package's list holds the given entries in
+  column order, ``record.positions`` their column numbers (contacts 1 blank, 2 filled ->
+  one entry whose position is 2 and whose cells are ``contacts[2].*``); an update merges
+  them into the stored entries at those positions.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from importer.gcpause import gc_paused
-from importer.map.cells import CLEAR_MARKER, parse_bool, split_list
+from importer.map.cells import CLEAR_MARKER, REMOVE_MARKER, marker_of, parse_bool, split_list
 from importer.map.resolve import Resolver
 from importer.problems import Problem
 from importer.read.model import ReadResult, Row, RowCells, SheetInfo
@@ -37,10 +40,45 @@ from importer.schema.columns import Role, Scope
 TAGS_KEY = "tags"
 PRIVATE_KEY = "private"
 ID_KEY = "id"
-_CLEAR = CLEAR_MARKER.lower()
 #: shared by every record that clears nothing (an empty set per row costs 216 bytes).
 _NOTHING_CLEARED: frozenset[str] = frozenset()
 _MAX_SUGGESTIONS = 50
+
+
+class Marks:
+    """What one row's markers and repeating entries say beyond its package: fields and
+    sub-values it empties, entries it removes, each given entry's position, defaults.
+    Built per row, so its containers are made only when something is written."""
+
+    __slots__ = ("cleared", "defaulted", "positions", "removed", "removed_at")
+
+    def __init__(self) -> None:
+        self.cleared: AbstractSet[str] = _NOTHING_CLEARED
+        self.defaulted: AbstractSet[str] = _NOTHING_CLEARED
+        self.removed: dict[str, set[int]] = {}
+        #: field -> entry position -> the column position of its ``<remove>`` cell.
+        self.removed_at: dict[str, dict[int, int]] = {}
+        self.positions: dict[str, tuple[int, ...]] = {}
+
+    def clear(self, path: str) -> None:
+        self.cleared = {*self.cleared, path}
+
+    def default(self, path: str) -> None:
+        self.defaulted = {*self.defaulted, path}
+
+    def remove(self, name: str, index: int, pos: int) -> None:
+        self.removed.setdefault(name, set()).add(index)
+        self.removed_at.setdefault(name, {}).setdefault(index, pos)
+
+    def apply(self, rec: DatasetRecord | ResourceRecord) -> None:
+        """Put the marks on the record (shared empty values when there are none)."""
+        rec.cleared = self.cleared
+        if self.removed:
+            rec.removed = {k: frozenset(v) for k, v in self.removed.items()}
+        if self.positions:
+            rec.positions = self.positions
+        if self.defaulted:
+            rec.defaulted = frozenset(self.defaulted)
 
 
 @dataclass
@@ -161,15 +199,14 @@ class _RowMapper:
             found = self._paths[key] = f"{name}[{k}].{sub}"
         return found
 
-    def map(self, row: Row, out: dict[str, Any]) -> tuple[RowCells, AbstractSet[str]]:
-        """Fill ``out`` from ``row``; return its cell map and cleared fields. Hot loop:
-        plain text and choice cells (also inside repeating entries) take the short path,
-        with no helper call; positions go straight into the cell map's dict."""
+    def map(self, row: Row, out: dict[str, Any]) -> tuple[RowCells, Marks]:
+        """Fill ``out`` from ``row``; return its cell map and what its markers say. Hot
+        loop: plain text and choice cells (also inside repeating entries) take the short
+        path, with no helper call; positions go straight into the cell map's dict."""
         cells = RowCells(row)
         pending = cells.building()
-        cleared: set[str] = set()
+        marks = Marks()
         entries: dict[str, dict[int, dict[str, tuple[int, Any]]]] = {}
-        entry_clears: dict[str, int] = {}
         actions = self.plan.actions
         for i, value in enumerate(row.values):
             if value is None:
@@ -205,12 +242,9 @@ class _RowMapper:
             f = col.field
             if f is None:
                 continue
-            if value[0] == "<" and value.lower() == _CLEAR:
-                if col.subfield is not None:
-                    entry_clears[f.name] = i
-                else:
-                    cleared.add(key)
-                    pending[key] = i
+            marker = marker_of(value) if value[0] == "<" else None
+            if marker is not None:
+                self._marker(row, i, col, key, marker, marks, cells)
                 continue
             if col.subfield is not None and col.index is not None:
                 converted = self._value(row, i, col, col.subfield, value, path)
@@ -224,14 +258,12 @@ class _RowMapper:
             out[key] = converted
             pending[key] = i
         if entries:
-            self._entries(row, out, cells, entries)
-        for name, i in entry_clears.items():
-            if name not in out:
-                cleared.add(name)
-                cells.put(name, i)
+            self._entries(row, out, cells, entries, marks)
+        if marks.removed:
+            self._remove_conflicts(row, marks, entries)
         self._derived(out, cells)
         contacts = self.plan.profile.contacts_field
-        if contacts and contacts not in out and contacts not in cleared:
+        if contacts and contacts not in out and contacts not in marks.cleared:
             pos = self.plan.position.get(f"{contacts}[1].name")
             if pos is not None:
                 cells.put(f"{contacts}[1].name", pos)
@@ -240,7 +272,47 @@ class _RowMapper:
         for i, key in self.plan.blank_needed:  # (``pending`` is still the whole map)
             if key not in pending and (i >= n or values[i] is None):
                 cells.put(key, i)
-        return cells, (cleared or _NOTHING_CLEARED)
+        return cells, marks
+
+    def _marker(self, row: Row, i: int, col: Column, key: str, marker: str, marks: Marks,
+                cells: RowCells) -> None:
+        """``<clear>``: empty the field, or only this sub-value of this entry;
+        ``<remove>``: remove this whole entry (repeating fields only)."""
+        f = col.field
+        assert f is not None
+        entry = col.subfield is not None and col.index is not None
+        if marker == REMOVE_MARKER:
+            if not entry:
+                self.problems.append(row.cell(i).problem(
+                    "bad-marker", f"{REMOVE_MARKER} removes a whole entry of a repeating "
+                    f"field (a contact, a link, a date); to empty this field write "
+                    f"{CLEAR_MARKER}, to keep it leave the cell blank.", col.path))
+                return
+            assert col.index is not None
+            marks.remove(f.name, col.index, i)
+            cells.put(col.path, i)
+            return
+        if entry:
+            marks.clear(col.path)
+        else:
+            marks.clear(key)
+        cells.put(col.path if entry else key, i)
+
+    def _remove_conflicts(self, row: Row, marks: Marks,
+                          entries: dict[str, dict[int, dict[str, tuple[int, Any]]]]) -> None:
+        """An entry both removed and filled (or cleared) in the same row is an error: which
+        one was meant cannot be guessed."""
+        for name, where in marks.removed_at.items():
+            for index, pos in where.items():
+                filled = index in entries.get(name, {})
+                cleared = any(p.startswith(f"{name}[{index}].") for p in marks.cleared)
+                if filled or cleared:
+                    self.problems.append(row.cell(pos).problem(
+                        "remove-conflict",
+                        f"{REMOVE_MARKER} removes entry {index} of this field, but other "
+                        f"cells of entry {index} are filled: either remove the entry (leave "
+                        f"its other cells blank) or keep it (delete {REMOVE_MARKER}).",
+                        f"{name}[{index}]"))
 
     def finish(self, cells: RowCells) -> None:
         cells.freeze(self.shared)
@@ -294,30 +366,36 @@ class _RowMapper:
         return oid
 
     def _entries(self, row: Row, out: dict[str, Any], cells: RowCells,
-                 entries: dict[str, dict[int, dict[str, tuple[int, Any]]]]) -> None:
+                 entries: dict[str, dict[int, dict[str, tuple[int, Any]]]],
+                 marks: Marks) -> None:
+        """The row's entries, in column order, each keeping its position (the column
+        number): cells point at ``contacts[2].email`` for column ``contacts_2_email``
+        even when contact 1 is blank, so messages and the merge with the stored entries
+        (by position, :func:`importer.publish.plan.merge_entries`) name the right entry."""
         plan = self.plan
         prof = plan.profile
         put = cells.put
         for name, by_index in entries.items():
             items: list[dict[str, Any]] = []
             contacts = name == prof.contacts_field and prof.contact_org_subfield
-            for index in sorted(by_index):
+            order = sorted(by_index)
+            for index in order:
                 subs = by_index[index]
-                k = len(items) + 1
                 entry: dict[str, Any] = {}
                 for sub, (pos, value) in subs.items():
                     entry[sub] = value
-                    put(self.path(name, k, sub), pos)
+                    put(self.path(name, index, sub), pos)
                 if contacts:
-                    self._default_org(row, out, cells, entry, name, index, k)
+                    self._default_org(row, out, cells, entry, name, index, marks)
                 blanks = plan.entry_blanks.get((name, index))
                 if blanks is None:
                     blanks = self._entry_blanks(row, name, index, subs)
                 for sub_name, blank in blanks:
                     if sub_name not in entry:
-                        put(self.path(name, k, sub_name), blank)
+                        put(self.path(name, index, sub_name), blank)
                 items.append(entry)
             out[name] = items
+            marks.positions[name] = tuple(order)
 
     def _entry_blanks(self, row: Row, name: str, index: int,
                       subs: dict[str, tuple[int, Any]]) -> list[tuple[str, int]]:
@@ -341,16 +419,20 @@ class _RowMapper:
         return out
 
     def _default_org(self, row: Row, out: dict[str, Any], cells: RowCells,
-                     entry: dict[str, Any], name: str, index: int, k: int) -> None:
+                     entry: dict[str, Any], name: str, index: int, marks: Marks) -> None:
+        """A blank contact organization is the dataset's; marked as a default, so an
+        update keeps the stored entry's own organization instead."""
         sub = self.plan.profile.contact_org_subfield
-        if sub is None or sub in entry or "owner_org" not in out:
+        path = self.path(name, index, sub or "")
+        if sub is None or sub in entry or "owner_org" not in out or path in marks.cleared:
             return
         entry[sub] = out["owner_org"]
-        pos = self.plan.position.get(f"{name}[{index}].{sub}")
+        marks.default(path)
+        pos = self.plan.position.get(path)
         if pos is not None:
-            cells.put(self.path(name, k, sub), pos)
+            cells.put(path, pos)
         else:
-            cells.alias(self.path(name, k, sub), "owner_org")
+            cells.alias(path, "owner_org")
 
     def _derived(self, out: dict[str, Any], cells: RowCells) -> None:
         prof = self.plan.profile
@@ -395,9 +477,10 @@ def _map_datasets(read: ReadResult, layout: Layout, resolver: Resolver,
                         result.problems)
     for row in read.datasets:
         package: dict[str, Any] = {"type": dtype}
-        cells, cleared = mapper.map(row, package)
+        cells, marks = mapper.map(row, package)
         mapper.finish(cells)
-        rec = DatasetRecord(row.sheet.name, row.number, package, cells, cleared)
+        rec = DatasetRecord(row.sheet.name, row.number, package, cells)
+        marks.apply(rec)
         result.records.append(rec)
         for key in ("name", ID_KEY):
             link = package.get(key)
@@ -418,9 +501,10 @@ def _map_resources(read: ReadResult, profile: Profile, resolver: Resolver,
     close_to: dict[str, list[str]] = {}
     for row in read.resources:
         resource: dict[str, Any] = {}
-        cells, cleared = mapper.map(row, resource)
+        cells, marks = mapper.map(row, resource)
         link = _value_at(row, link_pos)
-        rec = ResourceRecord(row.sheet.name, row.number, link or "", resource, cells, cleared)
+        rec = ResourceRecord(row.sheet.name, row.number, link or "", resource, cells)
+        marks.apply(rec)
         if link_pos is not None:
             cells.put("dataset_name", link_pos)
         mapper.finish(cells)

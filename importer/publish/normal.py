@@ -11,6 +11,7 @@ recognised as unchanged whatever spelling the server or the sheet used:
 * dates are ``YYYY-MM-DD`` (a time part is dropped, as the server does);
 * JSON fields are parsed objects;
 * empty string, ``None``, ``[]`` and ``{}`` are the same as absent for every field;
+* text is trimmed and compared in Unicode NFC (:func:`same_text`);
 * resources are a list of normalised resources (matched later by id or name).
 
 :func:`normalise_package` is public: export uses it to prove "export then import = all
@@ -22,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import unicodedata
 from typing import Any
 
 from importer.schema import Field, FieldKind, Layout
@@ -55,10 +57,10 @@ def tag_names(pkg: dict[str, Any]) -> list[str]:
         for tag in tags:
             name = tag.get("name") if isinstance(tag, dict) else tag
             if isinstance(name, str) and name.strip():
-                names.add(name.strip())
+                names.add(same_text(name) or "")
     text = pkg.get("tag_string")
     if isinstance(text, str):
-        names.update(t.strip() for t in text.split(",") if t.strip())
+        names.update(same_text(t) or "" for t in text.split(",") if t.strip())
     return sorted(names)
 
 
@@ -88,8 +90,17 @@ def normalise_value(f: Field, value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
-        return value.strip() or None
+        return same_text(value)
     return value
+
+
+def same_text(value: str) -> str | None:
+    """Text as compared: trimmed, Unicode NFC (the reader gives NFC, so a stored
+    decomposed ``é`` read back from an untouched export is unchanged; decision 3)."""
+    text = value.strip()
+    if not text:
+        return None
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def _normalise_entries(f: Field, value: Any) -> list[dict[str, Any]] | None:

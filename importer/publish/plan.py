@@ -15,14 +15,14 @@ Each dataset row is matched to a stored record (by its ``id`` column when given,
 
 Update semantics (docs/import.md): a blank cell leaves the stored value; ``<clear>``
 empties it; keywords replace the stored set (sent as ``tags``, never ``tag_string``, which
-a patch would append). A repeating field the row gives replaces the stored list whole:
-the row's entries are the whole list, so when a record has contacts 1..3 and the row gives
-only contact 1, contacts 2 and 3 are removed. Inside an entry the row gives, a blank
-sub-cell keeps the stored entry's value at the same position (so editing one e-mail cell
-changes only that e-mail). The state column's starting value (``DRAFT``) is what new
-records are created with; on an existing record it is ignored, so re-importing the
-original sheet never tries to move a published record back to draft (that transition
-is refused by the catalogue anyway); another state in the column is sent as a transition.
+a patch would append). Repeating fields are merged into the stored entries by position
+(:func:`merge_entries`): a blank cell or a wholly blank entry keeps the stored one,
+``<clear>`` empties one sub-value, ``<remove>`` removes one entry; the record the patch
+would leave is validated whole before it is sent (``validate_result``). The state
+column's starting value (``DRAFT``) is what new records are created with; on an
+existing record it is ignored, so re-importing the original sheet never tries to move a
+published record back to draft (that transition is refused by the catalogue anyway);
+another state in the column is sent as a transition.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from importer.publish.normal import (
 )
 from importer.records import DatasetRecord, ResourceRecord
 from importer.schema import Field, FieldKind, Layout
+from importer.validate.engine import validate_result
 
 #: keys never compared or patched from a row (identity and type).
 _NOT_PATCHED = frozenset({"id", "type", "resources"})
@@ -70,6 +71,26 @@ class Change:
 
     def to_dict(self) -> dict[str, Any]:
         return {"field": self.path, "old": self.old, "new": self.new}
+
+    @property
+    def whole_entry(self) -> bool:
+        """A whole repeating entry added or removed (``contacts[2]``)."""
+        return self.path.endswith("]")
+
+
+def _short(value: Any) -> str:
+    text = "(empty)" if value is None else repr(value)
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+def change_text(c: Change) -> str:
+    """One change as the dry run, the report and the console show it: per entry for
+    repeating fields (``contacts[2]: removed``, ``contacts[1].email: 'a' -> 'b'``)."""
+    if c.whole_entry and c.new is None:
+        return f"{c.path}: removed {_short(c.old)}"
+    if c.whole_entry and c.old is None:
+        return f"{c.path}: added {_short(c.new)}"
+    return f"{c.path}: {_short(c.old)} -> {_short(c.new)}"
 
 
 @dataclass
@@ -296,6 +317,16 @@ def _plan_update(record: DatasetRecord, stored: dict[str, Any], layout: Layout,
     body, changes = patch_body(record, stored, layout)
     steps = [_plan_resource(r, stored, layout, ids) for r in record.resources]
     problems = _resource_collisions(steps)
+    if body:
+        problems += validate_result(record, stored, {**stored, **body},
+                                    _merged_positions(record, stored, body, layout), layout)
+    for step in steps:
+        if step.action is Action.UPDATE:
+            match = next(r for r in stored.get("resources") or []
+                         if r.get("id") == step.resource_id)
+            problems += validate_result(step.record, match, {**match, **step.body},
+                                        _merged_positions(step.record, match, step.body,
+                                                          layout, resource=True), layout)
     if problems:
         return RowPlan(record, Action.INVALID, existing=stored, problems=problems,
                        reason=problems[0].message)
@@ -320,9 +351,7 @@ def patch_body(record: DatasetRecord, stored: dict[str, Any],
     """The ``package_patch`` fields (without ``id``) and the changes they make."""
     body: dict[str, Any] = {}
     changes: list[Change] = []
-    given = dict(record.package)
-    for key in sorted(record.cleared):
-        given.setdefault(key, empty_for(field_for_key(layout, key)))
+    given = _given(record, layout, resource=False)
     given = dict(sorted(given.items(), key=lambda kv: _field_order(layout, kv[0])))
     vis, private_value = layout.profile.visibility_field, layout.profile.private_value
     if vis and isinstance(given.get(vis), str) and "private" not in given:
@@ -351,21 +380,79 @@ def patch_body(record: DatasetRecord, stored: dict[str, Any],
                 body[TAGS_KEY] = [{"name": n} for n in new_n or []]
                 changes.append(Change(TAGS_KEY, old_n, new_n))
             continue
-        _diff_field(f, key, new, stored.get(key), key, body, changes)
+        _diff_field(f, key, new, stored.get(key), key, body, changes, record)
     return body, changes
 
 
+def _given(record: DatasetRecord | ResourceRecord, layout: Layout,
+           resource: bool) -> dict[str, Any]:
+    """What the row gives: its values, ``<clear>`` of whole fields as their empty value,
+    and each repeating field the row touches only through markers (``<remove>``, a
+    sub-value ``<clear>``) as an empty list of given entries (merged later)."""
+    given = dict(record.package if isinstance(record, DatasetRecord) else record.resource)
+    for key in sorted(record.cleared):
+        if "[" in key:
+            given.setdefault(key.split("[", 1)[0], [])
+        else:
+            given.setdefault(key, empty_for(field_for_key(layout, key, resource=resource)))
+    for key in record.removed:
+        given.setdefault(key, [])
+    return given
+
+
 def _diff_field(f: Field, key: str, new: Any, old: Any, path: str, body: dict[str, Any],
-                changes: list[Change]) -> None:
+                changes: list[Change],
+                record: DatasetRecord | ResourceRecord | None = None) -> None:
     """Send ``key`` (and record its change at ``path``) when the row's value differs from
     the stored one in the API's normal form; the one comparison for records and
-    resources alike."""
+    resources alike. A repeating field is first merged into the stored entries by
+    position, so the list sent keeps every entry and sub-value the row did not touch."""
     if f.kind is FieldKind.REPEATING and isinstance(new, list):
-        new = merge_entries(f, new, old)
+        if record is not None and key in record.cleared:
+            new = []  # a whole-field <clear> (legacy callers) empties the list
+        else:
+            new = merge_entries(f, new, old, record)
     old_n, new_n = normalise_value(f, old), normalise_value(f, new)
     if old_n != new_n:
         body[key] = new
-        changes.append(Change(path, old_n, new_n))
+        changes.extend(entry_changes(path, old_n, new_n))
+
+
+def entry_changes(path: str, old: Any, new: Any) -> list[Change]:
+    """The change of one field, per entry for repeating fields: ``contacts[2]`` removed
+    or added, ``contacts[1].email: a -> b``; the whole value for any other field."""
+    if not (isinstance(old, list) and isinstance(new, list)
+            and all(isinstance(e, dict) for e in (*old, *new))):
+        return [Change(path, old, new)]
+    out: list[Change] = []
+    for i in range(max(len(old), len(new))):
+        where = f"{path}[{i + 1}]"
+        if i >= len(new):
+            out.append(Change(where, old[i], None))
+            continue
+        if i >= len(old):
+            out.append(Change(where, None, new[i]))
+            continue
+        for sub in dict.fromkeys([*old[i], *new[i]]):
+            if old[i].get(sub) != new[i].get(sub):
+                out.append(Change(f"{where}.{sub}", old[i].get(sub), new[i].get(sub)))
+    return out
+
+
+def _merged_positions(record: DatasetRecord | ResourceRecord, stored: dict[str, Any],
+                      body: dict[str, Any], layout: Layout,
+                      resource: bool = False) -> dict[str, tuple[int, ...]]:
+    """For each repeating field the patch sends: the row position of each entry sent."""
+    out: dict[str, tuple[int, ...]] = {}
+    for key in body:
+        f = field_for_key(layout, key, resource=resource)
+        if f is None or f.kind is not FieldKind.REPEATING:
+            continue
+        given = (record.package if isinstance(record, DatasetRecord)
+                 else record.resource).get(key) or []
+        out[key] = tuple(pos for pos, _ in merged_with_positions(f, given, stored.get(key),
+                                                                 record))
+    return out
 
 
 def _field_order(layout: Layout, key: str) -> int:
@@ -376,19 +463,63 @@ def _field_order(layout: Layout, key: str) -> int:
     return len(layout.schema.dataset_fields)
 
 
-def merge_entries(f: Field, given: list[Any], stored: Any) -> list[Any]:
-    """The row's entries are the whole list; a sub-field an entry leaves out keeps the
-    stored entry's value at the same position."""
+def merge_entries(f: Field, given: list[Any], stored: Any,
+                  record: DatasetRecord | ResourceRecord | None = None) -> list[Any]:
+    """The stored list with the row's entries merged in **by position** (lead decision 1,
+    docs/import.md): entry *n* of the row (column ``<field>_<n>_*``) is stored entry *n*;
+    a sub-value the row leaves blank keeps that entry's stored value (never another
+    entry's); a stored entry the row leaves blank is kept; ``<clear>`` in a sub-cell
+    empties that sub-value; ``<remove>`` drops that entry; entries beyond the stored
+    ones are appended in column order. ``merge_entries(f, [], stored)`` is ``stored``."""
+    return [entry for _, entry in merged_with_positions(f, given, stored, record)]
+
+
+def merged_with_positions(f: Field, given: list[Any], stored: Any,
+                          record: DatasetRecord | ResourceRecord | None = None
+                          ) -> list[tuple[int, Any]]:
+    """:func:`merge_entries` with each resulting entry's position in the row (its column
+    number), so a problem in the merged list lands on that entry's cells."""
     old = stored if isinstance(stored, list) else []
-    merged: list[Any] = []
-    names = [s.name for s in f.subfields]
+    name = f.name
+    positions = record.positions.get(name) if record is not None else None
+    by_pos: dict[int, Any] = {}
     for i, entry in enumerate(given):
-        if not isinstance(entry, dict):
-            merged.append(entry)
+        by_pos[positions[i] if positions and i < len(positions) else i + 1] = entry
+    removed = record.removed.get(name, frozenset()) if record is not None else frozenset()
+    cleared: dict[int, list[str]] = {}
+    defaulted: set[str] = set()
+    if record is not None:
+        prefix = f"{name}["
+        for path in record.cleared:
+            if path.startswith(prefix):
+                number, sub_name = path[len(prefix):].split("].", 1)
+                cleared.setdefault(int(number), []).append(sub_name)
+        defaulted = {p for p in record.defaulted if p.startswith(prefix)}
+    subs = {s.name: s for s in f.subfields}
+    out: list[tuple[int, Any]] = []
+    for pos in sorted(set(range(1, len(old) + 1)) | set(by_pos) | set(cleared)):
+        if pos in removed:
             continue
-        base = old[i] if i < len(old) and isinstance(old[i], dict) else {}
-        merged.append({**{n: base[n] for n in names if n in base}, **entry})
-    return merged
+        base = old[pos - 1] if pos <= len(old) else None
+        entry = by_pos.get(pos, {})
+        if base is None and not entry:
+            continue  # a <clear> of a sub-value of an entry that does not exist
+        if not isinstance(entry, dict):
+            out.append((pos, entry))
+            continue
+        merged = dict(base) if isinstance(base, dict) else {}
+        for sub, value in entry.items():
+            if f"{name}[{pos}].{sub}" in defaulted and not _blank(merged.get(sub)):
+                continue  # a default (the dataset's org) never replaces a stored value
+            merged[sub] = value
+        for sub in cleared.get(pos, ()):
+            merged[sub] = empty_for(subs.get(sub))
+        out.append((pos, merged))
+    return out
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
 
 
 def _plan_resource(rec: ResourceRecord, stored: dict[str, Any], layout: Layout,
@@ -412,14 +543,13 @@ def _plan_resource(rec: ResourceRecord, stored: dict[str, Any], layout: Layout,
         return ResourceStep(rec, Action.CREATE, body=body, changes=changes,
                             new_id=earlier or ids.new())
     body, changes = {}, []
-    given = dict(rec.resource)
-    for key in sorted(rec.cleared):
-        given.setdefault(key, empty_for(field_for_key(layout, key, resource=True)))
+    given = _given(rec, layout, resource=True)
     for key, new in given.items():
         f = field_for_key(layout, key, resource=True)
         if f is None or key == "id":
             continue
-        _diff_field(f, key, new, match.get(key), f"resources[{label}].{key}", body, changes)
+        _diff_field(f, key, new, match.get(key), f"resources[{label}].{key}", body, changes,
+                    rec)
     action = Action.UPDATE if body else Action.UNCHANGED
     return ResourceStep(rec, action, resource_id=str(match["id"]), body=body, changes=changes)
 

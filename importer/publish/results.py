@@ -18,7 +18,7 @@ from typing import Any
 from importer.errors import OutputError
 from importer.problems import Problem
 from importer.publish.engine import RowOutcome
-from importer.publish.plan import Change
+from importer.publish.plan import Change, change_text
 from importer.publish.run import ImportResult, outcome_dict, summary_rows
 from importer.report import ExtraColumn, report_to_json, write_report_workbook
 
@@ -54,7 +54,9 @@ def _row_values(result: ImportResult) -> tuple[dict[RowKey, str], dict[RowKey, A
             urls[key] = url
 
     def text(c: Change) -> str:
-        return f"{c.path}: {c.old!r} -> {c.new!r}" if result.dry_run else c.path
+        if result.dry_run:
+            return change_text(c)
+        return f"{c.path} (removed)" if c.whole_entry and c.new is None else c.path
 
     for outcome in result.outcomes:
         put(outcome.key, outcome, str(outcome.status))
@@ -109,7 +111,7 @@ def write_results_workbook(result: ImportResult, source: Path, out: Path) -> Non
     status, ids, urls, changed = _row_values(result)
     write_report_workbook(
         source, all_problems(result), out,
-        rows_checked=len(result.outcomes),
+        rows_checked=result.rows_checked,
         row_status=status,
         extra_columns=[ExtraColumn("record id", ids, 38), ExtraColumn("url", urls, 50),
                        ExtraColumn("changed", changed, 30)],
@@ -124,7 +126,7 @@ def results_json(result: ImportResult, source: Path, report: Path | None) -> dic
     ``interrupted``, ``statuses`` (counts) and ``rows`` (one per dataset row: sheet, row,
     name, status, id, url, changed [{field, old, new}], message, confirmed, problems)."""
     return report_to_json(
-        str(source), all_problems(result), rows_checked=len(result.outcomes),
+        str(source), all_problems(result), rows_checked=result.rows_checked,
         report=str(report) if report else None,
         extra={
             "kind": JSON_KIND, "site": result.site_url, "dry_run": result.dry_run,

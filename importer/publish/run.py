@@ -40,6 +40,7 @@ from importer.publish.progress import Progress
 from importer.publish.transport import Client, RateLimiter, Transport
 from importer.read import read_workbook
 from importer.read.mapping import ColumnMapping, load_mapping
+from importer.read.reader import explain_merged
 from importer.records import DatasetRecord
 from importer.report.console import write_run_summary
 from importer.schema import Layout, build_layout, load_from_site
@@ -80,6 +81,18 @@ class ImportResult:
     retries: dict[str, int] = field(default_factory=dict)
     #: sheet -> header row, when the workbook's header is not on row 1.
     header_rows: dict[str, int] = field(default_factory=dict)
+    #: errors on rows outside the dataset rows (an orphan resource row): they block the
+    #: import; with ``skip_invalid`` they are skipped (and the exit code is 1).
+    stray: list[Problem] = field(default_factory=list)
+    #: data rows read on every sheet (dataset rows + resource rows): the one definition
+    #: ``check`` uses too (docs/check.md, *Counts*); set from the records when not given.
+    rows_read: int | None = None
+
+    @property
+    def rows_checked(self) -> int:
+        if self.rows_read is not None:
+            return self.rows_read
+        return sum(1 + len(o.record.resources) for o in self.outcomes)
 
     @property
     def counts(self) -> Counter[str]:
@@ -88,7 +101,7 @@ class ImportResult:
     @property
     def exit_code(self) -> int:
         bad = {Status.FAILED, Status.INVALID, Status.NOT_DONE}
-        if self.blocked or any(o.status in bad for o in self.outcomes):
+        if self.blocked or self.stray or any(o.status in bad for o in self.outcomes):
             return 1
         return 0
 
@@ -160,6 +173,7 @@ def import_records(
     bad_rows = {(p.sheet, p.row) for p in problems if p.severity is Severity.ERROR}
     invalid = [r for r in records if _row_bad(r, bad_rows)]
     valid = [r for r in records if not _row_bad(r, bad_rows)]
+    stray = result.stray = _stray_errors(records, problems)
     orgs = writable_orgs(client)
     if not orgs:
         raise AuthError(f"this API token may not create or edit records in any organization "
@@ -172,13 +186,26 @@ def import_records(
     plan_options = PlanOptions(options.create_only, options.update_only, options.publish)
     plans = build_plan(valid, existing, layout, plan_options, resource_ids=_earlier_ids(
         options.journal_path, workbook_sha256, client.url))
+    _warn_renames(client, plans, result)
     for rec in invalid:
-        own = [p for p in problems if (p.sheet, p.row) == (rec.sheet, rec.row)]
-        plans.append(RowPlan(rec, Action.INVALID, problems=own,
-                             reason=f"{len(own)} problem(s) in this row; see the problems"))
+        rows = {(rec.sheet, rec.row), *((r.sheet, r.row) for r in rec.resources)}
+        own = sorted((p for p in problems if (p.sheet, p.row) in rows
+                      and p.severity is Severity.ERROR), key=sort_key)
+        first = own[0]
+        plans.append(RowPlan(rec, Action.INVALID, problems=own, reason=(
+            f"{len(own)} error(s) in this row or its resource rows, first at "
+            f"{first.sheet}!{first.cell or first.row}: {first.message}")))
     plans.sort(key=lambda p: (p.record.sheet, p.record.row))
     result.plans = plans
-    blocked = bool(invalid or any(p.action is Action.INVALID for p in plans))
+    blocked = bool(invalid or stray or any(p.action is Action.INVALID for p in plans))
+    if stray and options.skip_invalid:
+        result.notices.extend(f"Skipped (not sent): {p.sheet}!{p.cell or p.row}: {p.message}"
+                              for p in stray)
+    elif stray and not options.dry_run:
+        first = stray[0]
+        result.notices.append(
+            f"Nothing was sent: {len(stray)} error(s) on rows outside the dataset rows, "
+            f"first at {first.sheet}!{first.cell or first.row}: {first.message}")
     if options.dry_run or (blocked and not options.skip_invalid):
         result.blocked = blocked and not options.skip_invalid and not options.dry_run
         result.outcomes = [_unsent(p, options.dry_run, result.blocked) for p in plans]
@@ -232,6 +259,60 @@ def import_records(
     return result
 
 
+def _title_key(title: Any) -> str:
+    return " ".join(str(title).split()).casefold()
+
+
+def _warn_renames(client: Client, plans: Sequence[RowPlan], result: ImportResult,
+                  chunk: int = 50) -> None:
+    """A create whose title is already a record's in the same organization is most
+    likely a rename by ``name`` (no ``id`` column): without the id the import cannot
+    know, and would create a second record (or fail on the title). Warn at the name
+    cell and say how to rename (item 11). One search per ``chunk`` creates."""
+    creates = [p for p in plans if p.action is Action.CREATE
+               and isinstance(p.body.get("title"), str) and p.body["title"].strip()]
+    if not creates:
+        return
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    titles = sorted({p.body["title"].strip() for p in creates})
+    for start in range(0, len(titles), chunk):
+        part = titles[start:start + chunk]
+        fq = "title:(" + " OR ".join('"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                                     for t in part) + ")"
+        answer = client.call("package_search", {"fq": fq, "rows": len(part) * 5,
+                                                "include_private": True,
+                                                "include_drafts": True})
+        for pkg in (answer or {}).get("results", []):
+            key = (_title_key(pkg.get("title", "")), str(pkg.get("owner_org")))
+            found.setdefault(key, pkg)
+    for plan in creates:
+        pkg = found.get((_title_key(plan.body["title"]), str(plan.body.get("owner_org"))))
+        if pkg is None:
+            continue
+        msg = (f"A record titled {pkg.get('title')!r} already exists in this organization "
+               f"(URL name {pkg.get('name')!r}, id {pkg.get('id')}). If this row renames it, "
+               "put that id in an 'id' column (an exported workbook has one): the import "
+               "then updates it, URL name included. Otherwise give this record its own "
+               "title (titles must be unique).")
+        cell = plan.record.locate("name") or plan.record.locate("title")
+        problem = (cell.problem("looks-like-rename", msg, "name", Severity.WARNING) if cell
+                   else plan.record.row_problem("looks-like-rename", msg, "name",
+                                                Severity.WARNING))
+        plan.problems.append(problem)
+        result.problems.append(problem)
+        result.notices.append(f"{problem.sheet}!{problem.cell or problem.row}: {msg}")
+
+
+def _stray_errors(records: Sequence[DatasetRecord],
+                  problems: Sequence[Problem]) -> list[Problem]:
+    """Errors on rows that belong to no dataset row (a resource row whose dataset is not
+    on the sheet, ...): they block the import like any other error (issue 16 item 1)."""
+    rows = {(r.sheet, r.row) for r in records}
+    rows.update((res.sheet, res.row) for r in records for res in r.resources)
+    return [p for p in problems if p.severity is Severity.ERROR and p.row is not None
+            and (p.sheet, p.row) not in rows]
+
+
 def _row_bad(record: DatasetRecord, bad_rows: set[tuple[str | None, int | None]]) -> bool:
     if (record.sheet, record.row) in bad_rows:
         return True
@@ -244,7 +325,8 @@ def _unsent(plan: RowPlan, dry_run: bool, blocked: bool) -> RowOutcome:
     if dry_run:
         status = Status.WOULD_CREATE if plan.action is Action.CREATE else Status.WOULD_UPDATE
         return RowOutcome(plan.record, status, plan.name or None, plan.existing_id,
-                          changes=list(plan.changes), message="dry run: nothing sent")
+                          changes=list(plan.changes), message="dry run: nothing sent",
+                          problems=list(plan.problems))
     return RowOutcome(plan.record, Status.SKIPPED, plan.name or None, plan.existing_id,
                       changes=list(plan.changes),
                       message="not sent: other rows have errors (fix them, or use "
@@ -326,8 +408,10 @@ def console_summary(result: ImportResult, out: TextIO) -> None:
     title = "Import plan (dry run, nothing sent)" if result.dry_run else "Import finished"
     if result.interrupted:
         title = "Import stopped (Ctrl-C)"
-    write_run_summary(out, title, len(result.outcomes), result.site_url,
-                      summary_rows(result), result.notices)
+    n = len(result.outcomes)
+    write_run_summary(out, f"{title}: {n} dataset row{'s' if n != 1 else ''} "
+                           f"({result.rows_checked} rows checked, resource rows included), "
+                           f"{result.site_url}", summary_rows(result), result.notices)
 
 
 # -- the whole run: site checks, workbook check, import ---------------------------------
@@ -408,7 +492,7 @@ def check_for_import(path: Path, conn: Connection, base: Layout,
     unique: dict[tuple[Any, ...], Problem] = {}
     for p in problems:
         unique.setdefault((p.code, p.sheet, p.row, p.column, p.field), p)
-    problems = sorted(unique.values(), key=sort_key)
+    problems = sorted(explain_merged(list(unique.values()), read.merged), key=sort_key)
     errors = count_errors(problems)
     bad = {(p.sheet, p.row) for p in problems if p.severity is Severity.ERROR}
     checked = CheckResult(path=path, records=mapped.records, problems=problems, read=read,
@@ -444,7 +528,8 @@ def run_import(
                      and p.severity is Severity.ERROR]
     if file_problems:
         result = ImportResult(conn.client.url, [], problems=checked.problems, blocked=True,
-                              workbook_sha256=sha, header_rows=dict(read.header_row))
+                              workbook_sha256=sha, header_rows=dict(read.header_row),
+                              rows_read=checked.rows_checked)
         result.notices.append(f"Nothing was sent: {file_problems[0].message}")
         _name_mapping(result, mapping)
         return result
@@ -453,6 +538,7 @@ def run_import(
                             progress=progress, clock=clock, columns=columns,
                             existing=existing)
     result.header_rows = dict(read.header_row)
+    result.rows_read = checked.rows_checked
     _name_mapping(result, mapping)
     return result
 

@@ -101,6 +101,9 @@ class ReadResult:
     problems: list[Problem] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     sheets: dict[Scope, SheetInfo] = field(default_factory=dict)
+    #: (sheet, row, column letter) of each data cell hidden under a merged range (not its
+    #: first cell) -> the range (``B3:B5``): such a cell reads as blank.
+    merged: dict[tuple[str, int, str], str] = field(default_factory=dict)
     #: the column mapping applied, if any (the reports name it).
     mapping: ColumnMapping | None = None
 

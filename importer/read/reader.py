@@ -8,6 +8,7 @@ and stream its rows into normalised :class:`Row` values.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import sys
@@ -25,7 +26,7 @@ from importer.read.headers import SCAN_ROWS, column_letter, find_header, sheet_i
 from importer.read.mapping import ColumnMapping
 from importer.read.model import ReadResult, Row, SheetInfo
 from importer.read.safety import FileKind, sniff
-from importer.read.values import _STRIP, normalise
+from importer.read.values import _STRIP, nfc, normalise
 from importer.read.xlsx import RawSheet, XlsxBook
 from importer.schema import FieldKind, Layout, build_layout
 from importer.schema.columns import DATASETS_SHEET, RESOURCES_SHEET, Scope
@@ -219,9 +220,71 @@ def _read_sheet(result: ReadResult, raw: RawSheet, scope: Scope, hint: int | Non
     rest = (item for item in first if item[0] >= scan.data_start)
     out = result.datasets if scope is Scope.DATASET else result.resources
     later = (item for item in rows if item[0] >= scan.data_start)
+    before = len(out)
     _collect(info, itertools.chain(rest, later), out, result.problems)
+    _skip_header_like(info, result.layout, out, before, result.problems)
+    _merged_data(info, raw, scan.data_start, result.merged)
     if formulas:
         result.problems.extend(_formula_problems(result.path, info))
+
+
+#: data rows looked at for a second header row (labels under machine names, or the reverse).
+_HEADER_LIKE_ROWS = 3
+
+
+def _skip_header_like(info: SheetInfo, layout: Layout, out: list[Row], start: int,
+                      problems: list[Problem]) -> None:
+    """Drop, with a warning, the first data rows that repeat the column names (a label row
+    kept under the machine-name row, or above it: then the machine names are the second
+    row): at least three cells, and most of the row's cells, name their own column. Such
+    a row read as data gives a screenful of nonsense errors (issue 16 item 6)."""
+    for row in list(out[start:start + _HEADER_LIKE_ROWS]):
+        filled = [(i, v) for i, v in enumerate(row.values) if v is not None]
+        hits = 0
+        for i, v in filled:
+            own, named = info.columns[i], layout.match(info.scope, v)
+            hits += own is not None and named is not None and named.path == own.path
+        if hits < 3 or hits * 2 < len(filled):
+            continue
+        out.remove(row)
+        problems.append(Problem(
+            "header-row",
+            f"Row {row.number} repeats the column names (labels or machine names), so it was "
+            "read as a second header row and skipped, not as data. Delete it if it is not "
+            "needed.", Severity.WARNING, info.name, row.number, None, None, None, None))
+
+
+def _merged_data(info: SheetInfo, raw: RawSheet, data_start: int,
+                 out: dict[tuple[str, int, str], str]) -> None:
+    """The data cells hidden under merged ranges (Excel keeps the value in the first cell
+    only), so a "required" problem there can say why the cell is blank (item 7)."""
+    for (r0, c0), (r1, c1) in raw.merged:
+        if r1 + 1 < data_start:
+            continue
+        text = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
+        for r in range(max(r0, data_start - 1), r1 + 1):
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0):
+                    out[(info.name, r + 1, column_letter(c))] = text
+
+
+def explain_merged(problems: list[Problem], merged: dict[tuple[str, int, str], str]
+                   ) -> list[Problem]:
+    """``problems`` with a note on each one at a cell hidden under merged cells: Excel
+    keeps a merged value in the range's first cell, so the other rows read as blank."""
+    if not merged:
+        return problems
+    out = []
+    for p in problems:
+        span = merged.get((p.sheet or "", p.row or 0, p.column or ""))
+        if span is not None:
+            first = span.split(":")[0]
+            p = dataclasses.replace(p, message=(
+                f"{p.message} This cell is part of the merged cells {span}, whose value "
+                f"belongs to {first} only: each row needs its own value, so unmerge the "
+                "cells and fill in every row."))
+        out.append(p)
+    return out
 
 
 #: rows normalised together, a column at a time (bounded memory, few Python-level loops).
@@ -315,6 +378,8 @@ def _cell(v: Any, is_date: bool) -> str | None:
             return None
         if is_date or "\u00a0" in t or "\u202f" in t or "\u2007" in t:
             return normalise(t, is_date) or ""
+        if not t.isascii():
+            t = nfc(t)
         return sys.intern(t) if len(t) <= _INTERN_MAX else t
     return normalise(v, is_date)
 

@@ -4,7 +4,8 @@ Every value leaves the reader as ``str`` or ``None`` (blank), so the mapper sees
 representation whatever the file format:
 
 * text is trimmed, including non-breaking and zero-width spaces; inner NBSPs become
-  spaces; a cell holding only whitespace is blank;
+  spaces; a cell holding only whitespace is blank; text is put in Unicode normal form C
+  (``e`` + combining acute -> ``é``);
 * numbers that are whole become integer text (``2.0`` -> ``2``, ``1e5`` -> ``100000``), so
   identifiers never turn into ``2.0`` or ``1e+05``;
 * booleans become ``TRUE`` / ``FALSE`` (the mapper reads them as yes/no);
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal
 
 _SPACES = "\u00a0\u2007\u202f"
@@ -31,14 +33,21 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 10_000, 2_958_465
 
 
+def nfc(text: str) -> str:
+    """Text in Unicode normal form C: ``e`` + U+0301 (as some keyboards and PDFs give it)
+    is the one character ``é`` the catalogue stores and the validators accept."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize(
+        "NFC", text)
+
+
 def clean_text(text: str) -> str | None:
-    """Trim (incl. NBSP, zero-width spaces, BOM); ``None`` if nothing is left."""
+    """Trim (incl. NBSP, zero-width spaces, BOM), NFC; ``None`` if nothing is left."""
     out = text.strip(_STRIP)
     if not out:
         return None
     if any(ch in out for ch in _SPACES):
         out = out.translate({ord(ch): " " for ch in _SPACES})
-    return out
+    return out if out.isascii() else nfc(out)
 
 
 def number_text(value: float | int) -> str:

@@ -49,11 +49,10 @@ def render_console_summary(
         stream.write(f"JSON: {json_path}\n")
 
 
-def write_run_summary(out: TextIO, title: str, rows: int, site: str,
-                      counts: Sequence[tuple[str, int]], notices: Sequence[str],
-                      width: int = 13) -> None:
-    """The few lines after an import or an undo: what ran, rows per status, notices."""
-    out.write(f"{title}: {rows} rows, {site}\n")
+def write_run_summary(out: TextIO, heading: str, counts: Sequence[tuple[str, int]],
+                      notices: Sequence[str], width: int = 13) -> None:
+    """The few lines after an import or an undo: the heading, rows per status, notices."""
+    out.write(f"{heading}\n")
     for status, n in counts:
         out.write(f"  {status:<{width}}{n:>6}\n")
     for notice in notices:

@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from importer.map.cells import CLEAR_MARKER
+from importer.map.cells import CLEAR_MARKER, REMOVE_MARKER
 from importer.schema.columns import DATASET_LINK, DATASETS_SHEET, RESOURCES_SHEET, Layout, Scope
 from importer.template.describe import describe, example_for_instructions
 from importer.template.lists import ChoiceLists
@@ -41,8 +41,10 @@ def general_rules(layout: Layout, lists: ChoiceLists) -> list[str]:
         "Header colours: orange with * = required; yellow with (*) = required in some cases "
         "(the header comment says when); blue = optional. Point at a header to read its "
         "comment: label, help, format and allowed values.",
-        f"A blank cell means 'not given' (on update, the field keeps its current value). "
-        f"Type {CLEAR_MARKER} to empty a field on update.",
+        f"A blank cell means 'not given' (on update, the field keeps its current value; "
+        f"contact 2's cells are the record's contact 2, and so on). Type {CLEAR_MARKER} to "
+        f"empty a field on update, or {REMOVE_MARKER} in one cell of a contact, link or "
+        "date to remove that whole entry.",
         "Drop-down columns take a value from their list. Several values (multi-select "
         "columns, keywords) are separated by commas in one cell.",
         "Dates: a date cell or text YYYY-MM-DD.",

@@ -64,7 +64,7 @@ def console_summary(result: UndoResult, out: TextIO) -> None:
     title = "Undo plan (dry run, nothing sent)" if result.dry_run else "Undo finished"
     if result.interrupted:
         title = "Undo stopped (Ctrl-C)"
-    write_run_summary(out, title, len(result.outcomes), result.site_url,
+    write_run_summary(out, f"{title}: {len(result.outcomes)} rows, {result.site_url}",
                       status_rows(result), result.notices, width=14)
 
 

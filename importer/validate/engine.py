@@ -10,6 +10,7 @@ Two sources of problems, both reported in full (never just the first):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
@@ -111,7 +112,7 @@ class _Context:
             if name in inst or (*v.path, name) in done:
                 continue
             done.add((*v.path, name))
-            path = _join((*v.path, name))
+            path = _join((*v.path, name), rec)
             f = _field_at(fields, (*v.path, name))
             label = _label(self.labels, rec, path, f)
             if v.in_condition and f is not None and f.condition is not None:
@@ -124,7 +125,7 @@ class _Context:
             yield _at(rec, path, code, msg, None)
 
     def _violation(self, rec: Record, v: SchemaViolation, fields: dict[str, Field]) -> Problem:
-        path = _join(v.path)
+        path = _join(v.path, rec)
         f = _field_at(fields, v.path)
         label = _label(self.labels, rec, path, f)
         value = v.instance
@@ -181,7 +182,8 @@ class _Context:
             return
         sub = prof.contact_displayed_subfield
         if sub and not any(c.get(sub) for c in contacts if isinstance(c, dict)):
-            out.append(_at(rec, f"{name}[1].{sub}", "no-displayed-contact",
+            first = (rec.positions.get(name) or (1,))[0]
+            out.append(_at(rec, f"{name}[{first}].{sub}", "no-displayed-contact",
                            "At least one contact must be displayed publicly: write Yes in "
                            "the Displayed column of one contact.", None))
 
@@ -208,7 +210,7 @@ class _Context:
     def clear_rule(self, rec: Record, cleared: AbstractSet[str], fields: dict[str, Field],
                    out: list[Problem]) -> None:
         for key in sorted(cleared):
-            f = fields.get(key)
+            f = _field_at(fields, _split(key))
             if f is not None and f.required and not f.conditionally_required:
                 out.append(_at(rec, key, "cannot-clear",
                                f"{_label(self.labels, rec, key, f)} is required, so it cannot be "
@@ -250,15 +252,28 @@ def cross_row(records: Sequence[DatasetRecord]) -> list[Problem]:
 
 # -- helpers ---------------------------------------------------------------------------
 
-def _join(path: tuple[str | int, ...]) -> str:
-    """``("contacts", 0, "email")`` -> ``contacts[1].email`` (1-based, like the columns)."""
+def _join(path: tuple[str | int, ...], rec: Record | None = None) -> str:
+    """``("contacts", 0, "email")`` -> ``contacts[1].email`` (1-based, like the columns).
+    An entry index is turned into the entry's position (its column number) when the row
+    left earlier entries blank: ``contacts_2_*`` alone is ``contacts[2]``."""
     out = ""
-    for part in path:
+    positions = rec.positions if rec is not None else {}
+    for n, part in enumerate(path):
         if isinstance(part, int):
-            out += f"[{part + 1}]"
+            given = positions.get(str(path[0])) if n == 1 else None
+            number = given[part] if given and part < len(given) else part + 1
+            out += f"[{number}]"
         else:
             out += f".{part}" if out else part
     return out
+
+
+def _split(path: str) -> tuple[str | int, ...]:
+    """``contacts[2].email`` -> ``("contacts", 1, "email")`` (the inverse of ``_join``)."""
+    out: list[str | int] = []
+    for part in path.replace("]", "").replace("[", ".").split("."):
+        out.append(int(part) - 1 if part.isdigit() else part)
+    return tuple(out)
 
 
 def _field_at(fields: dict[str, Field], path: tuple[str | int, ...]) -> Field | None:
@@ -300,7 +315,7 @@ def _label(labels: dict[tuple[str, str], str], rec: Record, path: str, f: Field 
     (``Description (notes)``)."""
     scope = "resource" if isinstance(rec, ResourceRecord) else "dataset"
     label = labels.get((scope, path)) or (f.label if f is not None else path)
-    cell = _locate(rec, path)
+    cell = rec.cells.get(path)  # (a sibling's cell would name another column)
     header = cell.header if cell is not None else ""
     if header and normalise_header(header) != normalise_header(label):
         return f"{label} ({header})"
@@ -328,8 +343,11 @@ def _slug_message(rec: Record, value: Any) -> str:
     why = ("is a reserved word" if text in RESERVED_SLUGS else
            "must be 2 to 100 characters of lower-case letters a-z, digits, - and _ "
            "(no spaces or capitals)")
-    title = rec.package.get("title") if isinstance(rec, DatasetRecord) else None
-    slug = slugify(title) if isinstance(title, str) else slugify(text)
+    # the name's own slug when it gives one (``P1-Upper`` -> ``p1-upper``), else the title's
+    slug = slugify(text)
+    if not slug or slug in RESERVED_SLUGS:
+        title = rec.package.get("title") if isinstance(rec, DatasetRecord) else None
+        slug = slugify(title) if isinstance(title, str) else ""
     hint = f" Suggested: {slug!r}." if slug and slug != text else ""
     return f"The URL name {text!r} {why}.{hint}"
 
@@ -359,3 +377,68 @@ def _format_problem(rec: Record, path: str, label: str, fmt: str, value: Any) ->
     return _at(rec, path, "bad-url",
                f"{value!r} is not a web address: write the full address, starting with "
                "https:// (for example https://www2.gov.bc.ca/gov/content/home).", value)
+
+
+# -- the record a patch would leave ------------------------------------------------------
+
+AFTER_PREFIX = "After this update the record would not be valid: "
+
+
+def validate_result(rec: Record, stored: dict[str, Any], result: dict[str, Any],
+                    positions: dict[str, tuple[int, ...]], layout: Layout) -> list[Problem]:
+    """The problems the record (or resource) that a patch would leave has and the stored
+    one has not: the whole record is checked (every required field and sub-field, at
+    least one displayed contact), whatever the sheet gave, so a patch can never make a
+    valid record invalid; problems it already had are not the row's doing and are left
+    alone. ``positions`` gives each merged entry's position in the row, so a problem
+    lands on that entry's cells."""
+    comp = compiled(layout.schema, layout.profile)
+    resource = isinstance(rec, ResourceRecord)
+    fields = comp.resource_fields if resource else comp.dataset_fields
+    checker = comp.resource if resource else comp.dataset
+    ctx = _Context(layout, "create")
+
+    def problems_of(pkg: dict[str, Any], where: Record) -> list[Problem]:
+        out: list[Problem] = []
+        ctx.schema_problems(where, _as_row(pkg, fields), checker, fields, out)
+        if isinstance(where, DatasetRecord):
+            ctx.contact_rules(where, out)
+        return out
+
+    before = problems_of(stored, _shell(rec, _as_row(stored, fields), {}, fields))
+    seen = {(p.code, p.field) for p in before}
+    after = problems_of(result, _shell(rec, _as_row(result, fields), positions, fields))
+    out = []
+    for p in after:
+        if (p.code, p.field) in seen:
+            continue
+        out.append(dataclasses.replace(p, message=AFTER_PREFIX + p.message))
+    return out
+
+
+def _as_row(pkg: dict[str, Any], fields: dict[str, Field]) -> dict[str, Any]:
+    """A stored (``package_show``) or merged package in the mapper's shape: only schema
+    fields, empty values absent, inside repeating entries too."""
+    out: dict[str, Any] = {}
+    for key, value in pkg.items():
+        f = fields.get(key)
+        if f is None or f.system or _empty(value):
+            continue
+        if f.kind is FieldKind.REPEATING and isinstance(value, list):
+            value = [{k: v for k, v in e.items() if not _empty(v)} if isinstance(e, dict)
+                     else e for e in value]
+        out[key] = value
+    return out
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _shell(rec: Record, pkg: dict[str, Any], positions: dict[str, tuple[int, ...]],
+           fields: dict[str, Field]) -> Record:
+    """A record holding ``pkg`` with the row's cells, for locating problems."""
+    if isinstance(rec, ResourceRecord):
+        return ResourceRecord(rec.sheet, rec.row, rec.dataset_name, pkg, rec.cells,
+                              positions=positions)
+    return DatasetRecord(rec.sheet, rec.row, pkg, rec.cells, positions=positions)

@@ -91,8 +91,10 @@ def is_email_field(f: Field) -> bool:
     return f.name == "email" or f.name.endswith("_email")
 
 
-def property_schema(f: Field, profile: Profile) -> dict[str, Any]:
-    """The JSON Schema of one field's value as the mapper produces it."""
+def property_schema(f: Field, profile: Profile, *, whole: bool = True) -> dict[str, Any]:
+    """The JSON Schema of one field's value as the mapper produces it. ``whole=False``
+    (an update): an entry may give only some sub-values (the others are the stored
+    entry's), so required sub-fields are left to the check of the merged record."""
     kind = f.kind
     if kind is FieldKind.REPEATING:
         entry: dict[str, Any] = {
@@ -100,7 +102,7 @@ def property_schema(f: Field, profile: Profile) -> dict[str, Any]:
             "properties": {s.name: property_schema(s, profile) for s in f.subfields},
         }
         required = [s.name for s in f.subfields if s.required]
-        if required:
+        if required and whole:
             entry["required"] = required
         out: dict[str, Any] = {"type": "array", "items": entry}
         if f.single_entry:
@@ -141,7 +143,8 @@ def object_schema(fields: tuple[Field, ...], profile: Profile, *, required: bool
     schema: dict[str, Any] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
-        "properties": {package_key(f): property_schema(f, profile) for f in used},
+        "properties": {package_key(f): property_schema(f, profile, whole=required)
+                       for f in used},
     }
     if required:
         # (contacts are not ``required`` in the schema; the no-contact rule checks them)

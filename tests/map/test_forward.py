@@ -108,12 +108,12 @@ def test_blank_is_absent_and_clear_is_cleared(tmp_path: Path) -> None:
     rec = result.records[0]
     assert "purpose" not in rec.package and "data_quality" not in rec.package
     assert "more_info" not in rec.package
-    assert rec.cleared == {"purpose", "more_info"}
+    assert rec.cleared == {"purpose", "more_info[1].url"}  # only that sub-value
     cell = rec.locate("purpose")
     assert cell is not None and cell.value == "<clear>"
 
 
-def test_repeating_entries_are_compacted_and_cells_stay_right(tmp_path: Path) -> None:
+def test_repeating_entries_keep_their_position(tmp_path: Path) -> None:
     row = valid_dataset(contacts_1_name=None, contacts_1_email=None, contacts_1_role=None,
                         contacts_1_displayed=None, contacts_2_name="Jo",
                         contacts_2_email="jo@gov.bc.ca", contacts_2_role="custodian",
@@ -123,7 +123,9 @@ def test_repeating_entries_are_compacted_and_cells_stay_right(tmp_path: Path) ->
     assert rec.package["contacts"] == [{"name": "Jo", "email": "jo@gov.bc.ca",
                                         "org": "bc-stats", "role": "custodian",
                                         "displayed": ["displayed"]}]
-    cell = rec.locate("contacts[1].email")
+    assert rec.positions == {"contacts": (2,)}
+    assert rec.locate("contacts[1].email") is None
+    cell = rec.locate("contacts[2].email")
     assert cell is not None and (cell.column, cell.header) == ("N", "contacts_2_email")
 
 

@@ -214,17 +214,18 @@ def test_dry_run_prints_field_diff_and_sends_nothing(ckan_site: CkanSite, tmp_pa
     args = ["import", "in.xlsx", "--url", ckan_site.url]
     assert run_cli(args, ckan_site.sysadmin_token, tmp_path).returncode == 0
     pkgs[1]["notes"] = "Changed in the sheet."
-    pkgs[1]["contacts"] = pkgs[1]["contacts"][:1]
+    pkgs[1]["contacts"] = pkgs[1]["contacts"][:1]  # contact 2's cells blank: it is kept
+    pkgs[1]["contacts"][0]["email"] = "changed@gov.bc.ca"
     write_workbook(pkgs, tmp_path / "in.xlsx")
     dry = run_cli([*args, "--dry-run", "--json", "plan.json"], ckan_site.sysadmin_token,
                   tmp_path)
     assert dry.returncode == 0, dry.stdout + dry.stderr
     assert f"datasets row 3 ({prefix}-dataset-2): would update\n" in dry.stdout
     assert "    notes: 'Description of dataset 2.' -> 'Changed in the sheet.'\n" in dry.stdout
-    assert "    contacts: [{'name': 'Generic Inbox'" in dry.stdout
+    assert "    contacts[1].email: 'inbox2@gov.bc.ca' -> 'changed@gov.bc.ca'\n" in dry.stdout
     rows = json.loads((tmp_path / "plan.json").read_text())["rows"]
     assert [r["status"] for r in rows] == ["unchanged", "would update"]
-    assert [c["field"] for c in rows[1]["changed"]] == ["notes", "contacts"]
+    assert [c["field"] for c in rows[1]["changed"]] == ["notes", "contacts[1].email"]
     import requests
     shown = requests.post(f"{ckan_site.url}/api/3/action/package_show",
                           json={"id": f"{prefix}-dataset-2"},

@@ -75,8 +75,8 @@ def test_create_50_then_unchanged_then_patch_5(
     third = import_records(edited, third_client, LAYOUT, ImportOptions(workers=3))
     changed = {o.record.row - 2: [c.path for c in o.changes] for o in third.outcomes
                if o.status is Status.UPDATED}
-    assert changed == {3: ["notes"], 7: ["tags"], 11: ["contacts"], 19: ["security_class"],
-                       23: ["dates"]}
+    assert changed == {3: ["notes"], 7: ["tags"], 11: ["contacts[2].email"],
+                       19: ["security_class"], 23: ["dates[1].date"]}
     assert third_client.transport.counts["package_patch"] == 5
     assert third_client.transport.write_count == 5
     for i in edits:

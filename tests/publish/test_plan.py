@@ -101,14 +101,15 @@ def test_clear_marker_empties() -> None:
          None)]
 
 
-def test_contacts_row_gives_only_contact_1_removes_the_others() -> None:
-    """The documented rule: the row's contacts are the whole list."""
+def test_contacts_row_gives_only_contact_1_keeps_the_others() -> None:
+    """Decision 1: entries the row leaves blank keep the stored entries (it used to
+    remove contacts 2..n)."""
     body = package_body("p", 1, ORG)
     stored = stored_from(body)
     edited = copy.deepcopy(body)
     edited["contacts"] = edited["contacts"][:1]
     got, _ = patch_body(make_record(edited, 2), stored, LAYOUT)
-    assert got == {"contacts": [body["contacts"][0]]}
+    assert got == {}
 
 
 def test_contact_entry_blank_subcells_keep_stored_values() -> None:

@@ -172,7 +172,13 @@ def test_did_you_mean_resource_status(tmp_path: Path, value: str, meant: str) ->
          "example 2024-01-31), or use a date cell."),
         ("bad-slug", {"name": "Groundwater Wells!"},
          "The URL name 'Groundwater Wells!' must be 2 to 100 characters of lower-case letters "
-         "a-z, digits, - and _ (no spaces or capitals). Suggested: 'groundwater-wells-1'."),
+         "a-z, digits, - and _ (no spaces or capitals). Suggested: 'groundwater-wells'."),
+        # issue 16 minor: the suggestion is built from the name, not the title
+        ("bad-slug", {"name": "P1-Upper"},
+         "The URL name 'P1-Upper' must be 2 to 100 characters of lower-case letters a-z, "
+         "digits, - and _ (no spaces or capitals). Suggested: 'p1-upper'."),
+        ("bad-slug", {"name": "new"},
+         "The URL name 'new' is a reserved word. Suggested: 'groundwater-wells-1'."),
         ("bad-keyword", {"tag_string": "GBA+"},
          "The keyword 'GBA+' is not accepted: keywords are 2 to 100 characters of letters, "
          "digits, spaces, _ - and . only (no + / & ' ( ) inside a keyword). Separate keywords "
