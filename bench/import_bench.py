@@ -1,6 +1,6 @@
 """Import throughput, side by side, against the same dev catalogue (issue 5, bench).
 
-    python -m bench.import_bench [--rows 500] [--rounds 3] [--workers 3]
+    python -m bench.import_bench [--rows 500] [--rounds 3] [--workers 3] [--importer-only]
 
 (a) ``rows`` new datasets with 2 resources each, created by: this importer (plan + send,
     ``import_records``), ``ckanapi load datasets`` (the same create bodies as JSON lines,
@@ -8,6 +8,10 @@
     on one keep-alive session at the same concurrency as the importer;
 (b) the importer re-importing the same rows, all unchanged;
 (c) the importer's own CPU time per row (process CPU during its runs / rows).
+
+``--importer-only`` runs (b) and (c) alone (the importer's create, then its re-import),
+with the requests the re-import made: the reliability work (issue 13) confirms rows about
+to be updated with ``package_show``; rows found unchanged trust search and cost nothing.
 
 Contenders alternate in rounds (importer, bare loop, ckanapi) so drift of the shared
 machine hits them alike; medians are reported. Every run uses its own name prefix, so
@@ -70,12 +74,15 @@ def records(prefix: str, n: int, org: str) -> list[DatasetRecord]:
 
 
 def run_importer(url: str, token: str, recs: list[DatasetRecord], workers: int,
-                 expect: str) -> tuple[float, float]:
+                 expect: str, requests_made: dict[str, int] | None = None
+                 ) -> tuple[float, float]:
     client = Client(Transport(url, token, pool_size=workers + 2))
     cpu0, t0 = time.process_time(), time.perf_counter()
     result = import_records(recs, client, LAYOUT, ImportOptions(workers=workers))
     wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     client.transport.close()
+    if requests_made is not None:
+        requests_made.update(client.transport.counts)
     bad = [o for o in result.outcomes if o.status.value != expect]
     if bad:
         raise SystemExit(f"importer: {len(bad)} rows not {expect}: {bad[0].message}")
@@ -130,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=3)
     ap.add_argument("--reset", action="store_true",
                     help="empty the dev catalogue first (its search stand-in slows as it grows)")
+    ap.add_argument("--importer-only", action="store_true",
+                    help="only the importer's create and re-import (b, c)")
     args = ap.parse_args(argv)
     site = (manager.reset(out=sys.stderr) if args.reset else manager.up(out=sys.stderr)).site
     url, token, org = site.url, site.sysadmin_token, site.child_org.id
@@ -141,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         prefix = f"b{tag}{uuid.uuid4().hex[:6]}"
         return prefix, records(prefix, n, org)
 
+    if args.importer_only:
+        return importer_only(url, token, org, n, w, args.rounds)
     # ckanapi: find its best -p first (one run each)
     p_times = {}
     for p in (1, 2, 3, 4):
@@ -179,6 +190,22 @@ def main(argv: list[str] | None = None) -> int:
     per_row = statistics.median(imp_cpu) / n * 1000
     per_row2 = statistics.median(again_cpu) / n * 1000
     print(f"(c) importer CPU per row: {per_row:.2f} ms creating, {per_row2:.2f} ms re-import")
+    return 0
+
+
+def importer_only(url: str, token: str, org: str, n: int, w: int, rounds: int) -> int:
+    imp, again, made = [], [], {}
+    for rnd in range(rounds):
+        prefix = f"bi{uuid.uuid4().hex[:6]}"
+        recs = records(prefix, n, org)
+        imp.append(run_importer(url, token, recs, w, "created")[0])
+        again.append(run_importer(url, token, recs, w, "unchanged", made)[0])
+        assert count(url, token, prefix) == n
+        print(f"  round {rnd + 1}: importer {imp[-1]:.2f} s, re-import {again[-1]:.2f} s")
+    m_imp, m_again = statistics.median(imp), statistics.median(again)
+    print(f"(b) create {n}: {m_imp:.2f} s; re-import, all unchanged: {m_again:.2f} s = "
+          f"{100 * m_again / m_imp:.1f}% of the first import (target <= 10%); "
+          f"re-import requests: {dict(sorted(made.items()))}")
     return 0
 
 

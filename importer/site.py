@@ -25,6 +25,10 @@ USER_AGENT = f"bcdc-importer/{__version__}"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 #: where every command takes the API token from (never from an option: argv is visible)
 TOKEN_ENV = "CKAN_API_TOKEN"
+#: seconds to wait for a site's FIRST answer (status, schema, rights): a server that
+#: accepts connections and never answers fails within this; later requests (and every
+#: write) keep the longer ``timeout`` (docs/reliability.md).
+FIRST_CONTACT_TIMEOUT = 6.0
 
 
 def env_token(environ: Mapping[str, str]) -> str | None:
@@ -63,6 +67,8 @@ class Site:
     timeout: float = 60.0
     pool_size: int = 8
     _ckan: Any = field(default=None, init=False, repr=False)
+    #: the site has answered at least once (then ``timeout`` applies, not the first-contact one)
+    _answered: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.url = self.url.rstrip("/")
@@ -92,28 +98,38 @@ class Site:
         import ckanapi  # already loaded by __post_init__: a dict look-up
         import requests
 
+        # until the site has answered once, wait no longer than FIRST_CONTACT_TIMEOUT: a
+        # server that accepts connections and never answers is found out in seconds
+        timeout = self.timeout if self._answered else min(self.timeout, FIRST_CONTACT_TIMEOUT)
         try:
-            return self._ckan.call_action(
-                action, data, requests_kwargs={"timeout": self.timeout}
-            )
-        except ckanapi.NotFound as err:
-            raise NotFound(action, _message(err, "not found")) from None
-        except ckanapi.ValidationError as err:
-            errors = err.error_dict if isinstance(err.error_dict, dict) else {}
-            raise ValidationFailed(action, _summary(errors), errors) from None
-        except ckanapi.NotAuthorized as err:
-            if self.token and _looks_like_bad_token(err):
-                raise AuthError(f"{self.url} rejected the API token (invalid or expired)") from None
-            raise NotAuthorized(action, _message(err, "not authorized")) from None
-        except ckanapi.CKANAPIError as err:
-            raise _unrecognised(self.url, action, err) from None
+            result = self._ckan.call_action(action, data, requests_kwargs={"timeout": timeout})
+        except (ckanapi.CKANAPIError, ckanapi.NotFound, ckanapi.ValidationError,
+                ckanapi.NotAuthorized) as err:
+            self._answered = True  # an error answer is an answer: the site is alive
+            raise self._translate(action, err) from None
         except requests.Timeout:
-            wait = f"{self.timeout:g} s"
-            raise SiteError(f"{self.url} did not answer {action} within {wait}") from None
+            raise SiteError(f"{self.url} did not answer {action} within {timeout:g} s") from None
         except requests.RequestException as err:
             raise SiteError(f"cannot reach {self.url}: {type(err).__name__}") from None
         except ValueError:
             raise SiteError(f"{self.url} is not a CKAN API (answer was not JSON)") from None
+        self._answered = True
+        return result
+
+    def _translate(self, action: str, err: Exception) -> Exception:
+        """ckanapi's error answer as this project's exception."""
+        import ckanapi
+
+        if isinstance(err, ckanapi.NotFound):
+            return NotFound(action, _message(err, "not found"))
+        if isinstance(err, ckanapi.ValidationError):
+            errors = err.error_dict if isinstance(err.error_dict, dict) else {}
+            return ValidationFailed(action, _summary(errors), errors)
+        if isinstance(err, ckanapi.NotAuthorized):
+            if self.token and _looks_like_bad_token(err):
+                return AuthError(f"{self.url} rejected the API token (invalid or expired)")
+            return NotAuthorized(action, _message(err, "not authorized"))
+        return _unrecognised(self.url, action, err)
 
 
 def _message(err: Exception, default: str) -> str:

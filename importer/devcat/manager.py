@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from importer.devcat import ckanenv, procs, seed, services
+from importer.devcat import ckanenv, index, procs, seed, services
 from importer.devcat.errors import DevCatalogueError, MissingPrerequisite
 from importer.devcat.layout import DEFAULT_CKAN_PORT, Layout, State, default_home
 from importer.devcat.seed import Seed
@@ -144,7 +144,10 @@ def _bring_up(layout: Layout, state: State, out: TextIO | None, fresh_db: bool) 
         _say(out, f"built the CKAN venv in {layout.venv}")
     services.ensure_postgres(layout, state)
     services.ensure_redis(layout, state)
-    services.ensure_database(layout, state, drop=fresh_db)
+    if services.ensure_database(layout, state, drop=fresh_db):
+        # a new database starts with an empty index (one lifetime for both)
+        procs.stop_pid(state.pids.pop("solr", None))
+        index.clear_index_file(layout)
     ckanenv.ensure_secret(state)
     state.save(layout.state_file)
     _start_solr(layout, state, out)
@@ -172,6 +175,7 @@ def up(
         running = _running_site(layout, state)
         if running is not None:
             _say(out, f"already running on {running.url}")
+            index.mend(layout, state, out)
             return UpResult(running, False, False, time.monotonic() - started_at)
         try:
             built = _bring_up(layout, state, out, fresh_db=False)
@@ -183,6 +187,7 @@ def up(
                 seed.ensure_agency(url, site.sysadmin_token)
             else:
                 site = _reseed(layout, state, out)
+            index.mend(layout, state, out)
         except BaseException:
             _stop_all(layout, state, None)
             raise

@@ -162,7 +162,7 @@ def db_name(layout: Layout) -> str:
     return DB_NAME + "_" + "".join(c if c.isalnum() else "_" for c in layout.variant.key)
 
 
-def _db_admin(layout: Layout, state: State, drop: bool) -> None:
+def _db_admin(layout: Layout, state: State, drop: bool) -> bool:
     """Create (optionally drop first) the dedicated role and database."""
     code = (
         "import sys, psycopg2\n"
@@ -172,20 +172,24 @@ def _db_admin(layout: Layout, state: State, drop: bool) -> None:
         "cur.execute('select 1 from pg_roles where rolname = %s', (user,))\n"
         "if not cur.fetchone(): cur.execute(f'create role \"{user}\" login password %s', (pw,))\n"
         "cur.execute('select 1 from pg_database where datname = %s', (db,))\n"
-        "if not cur.fetchone(): cur.execute(f'create database \"{db}\" owner \"{user}\" "
-        "encoding \\'UTF8\\' template template0')\n"
+        "if not cur.fetchone():\n"
+        "    cur.execute(f'create database \"{db}\" owner \"{user}\" "
+        "encoding \\'UTF8\\' template template0'); print('created')\n"
     )
-    procs.run(
+    out = procs.run(
         [str(layout.bin("python")), "-c", code, state.db_admin_url, db_name(layout), DB_USER,
          DB_PASSWORD, "1" if drop else "0"],
         "creating the CKAN database",
     )
     host_port = state.db_admin_url.split("@", 1)[1].split("/", 1)[0]
     state.db_url = f"postgresql://{DB_USER}:{DB_PASSWORD}@{host_port}/{db_name(layout)}"
+    return "created" in out.split()
 
 
-def ensure_database(layout: Layout, state: State, drop: bool = False) -> None:
-    _db_admin(layout, state, drop)
+def ensure_database(layout: Layout, state: State, drop: bool = False) -> bool:
+    """Create the database if it is missing; True when it was created now (a new
+    database: the caller starts the search index empty too)."""
+    return _db_admin(layout, state, drop)
 
 
 def stop_postgres(state: State) -> bool:

@@ -21,7 +21,14 @@ from typing import Any
 from importer.errors import AuthError, SiteError
 from importer.problems import Problem
 from importer.publish.errormap import ColumnIndex, map_error_dict
-from importer.publish.plan import Action, Change, ResourceStep, RowPlan
+from importer.publish.plan import (
+    Action,
+    Change,
+    ResourceStep,
+    RowPlan,
+    conflicts,
+    replan_update,
+)
 from importer.publish.pool import Pool
 from importer.publish.preimage import PreImage
 from importer.publish.transport import Client, Stopped
@@ -59,6 +66,12 @@ class RowOutcome:
     pre: PreImage | None = None
 
     @property
+    def status_text(self) -> str:
+        """The status as the report shows it: ``created (confirmed)`` for a row an
+        earlier run created, found on the site with this row's values."""
+        return f"{self.status} (confirmed)" if self.confirmed else str(self.status)
+
+    @property
     def key(self) -> tuple[str, int]:
         return (self.record.sheet, self.record.row)
 
@@ -72,6 +85,8 @@ class RowOutcome:
 
 
 OutcomeSink = Callable[[RowOutcome], None]
+#: CKAN's answer to a create whose name another record has (two runs creating at once).
+NAME_TAKEN = "That URL is already in use"
 
 
 def static_outcome(plan: RowPlan) -> RowOutcome:
@@ -89,6 +104,9 @@ class Engine:
     layout: Layout
     workers: int = 3
     columns: ColumnIndex | None = None
+    #: called (and must be durable) just before a dataset create is sent: the journal's
+    #: create-intent line, so a kill between the create and its outcome line is known.
+    before_create: Callable[[RowPlan], None] | None = None
 
     def run(self, plans: Sequence[RowPlan], sink: OutcomeSink) -> list[RowOutcome]:
         """Run every writing plan; ``sink`` receives each outcome as it happens (from
@@ -117,8 +135,16 @@ class Engine:
         pre = PreImage()  # each write's pre-image, kept as soon as the write succeeded
         try:
             if plan.action is Action.CREATE:
-                pkg = self.client.call("package_create", plan.body,
-                                       lost_check=lambda: self._find_ours(plan.body))
+                if self.before_create is not None:
+                    self.before_create(plan)
+                try:
+                    pkg = self.client.call("package_create", plan.body,
+                                           lost_check=lambda: self._find_ours(plan.body))
+                except ValidationFailed as err:
+                    raced = self._raced(plan, err)
+                    if raced is None:
+                        raise
+                    return raced
                 pkg_id = pre.created = str(pkg["id"])
                 pre.wrote_record(pkg)
                 done.append("created")
@@ -162,6 +188,51 @@ class Engine:
         return RowOutcome(plan.record, status, plan.name, pkg_id, changes=list(plan.changes),
                           message=", ".join(done), pre=pre)
 
+    def _raced(self, plan: RowPlan, err: ValidationFailed) -> RowOutcome | None:
+        """A create answered "That URL is already in use": another run (or person)
+        created the record since the plan was made. Look it up and compare: the same
+        values are ``unchanged``; values this row sets that differ are a located
+        conflict (nothing sent); otherwise only what this row adds (resources, the
+        publish move) is sent as an update. ``None``: not a race (or the record cannot
+        be seen), so the create's failure stands."""
+        errors = err.error_dict
+        # the name is taken, and nothing else is wrong but values already in use (the BC
+        # schema also keeps titles unique)
+        if not any(NAME_TAKEN in str(m) for m in _as_list(errors.get("name"))) or not all(
+                "already in use" in str(m) for v in errors.values() for m in _as_list(v)):
+            return None
+        try:
+            stored = self.client.call("package_show", {"id": plan.body["name"]})
+        except (NotFound, NotAuthorized):
+            return None
+        ours = [r["id"] for r in plan.body.get("resources") or [] if r.get("id")]
+        if ours and ours[0] in {r.get("id") for r in stored.get("resources") or []}:
+            # our own create, sent by the run this one resumes and committed late
+            return RowOutcome(plan.record, Status.CREATED, plan.name, str(stored["id"]),
+                              changes=list(plan.changes), confirmed=True,
+                              message="created by an earlier run; confirmed on the site")
+        again = replan_update(plan.record, stored, self.layout,
+                              publish=plan.publish_to is not None)
+        if again.action is Action.INVALID:
+            return None
+        fields = conflicts(again)
+        if fields:
+            msg = (f"Another run created {plan.name} at the same time with other values "
+                   f"in: {', '.join(fields)}. Nothing was sent for this row; compare the "
+                   "record with the row, then run the import again.")
+            cell = plan.record.locate(fields[0]) or plan.record.locate("name")
+            problem = (cell.problem("create-conflict", msg, field=fields[0]) if cell
+                       else plan.record.row_problem("create-conflict", msg))
+            return RowOutcome(plan.record, Status.FAILED, plan.name, again.existing_id,
+                              problems=[problem], message=msg)
+        if again.action is Action.UNCHANGED:
+            return RowOutcome(plan.record, Status.UNCHANGED, plan.name, again.existing_id,
+                              message="created at the same time by another run, with "
+                                      "this row's values")
+        outcome = self._job(again)
+        outcome.message = f"created at the same time by another run; {outcome.message}"
+        return outcome
+
     def _resource(self, step: ResourceStep, pkg_id: str) -> None:
         try:
             if step.action is Action.CREATE:
@@ -181,14 +252,19 @@ class Engine:
             raise
 
     def _find_ours(self, body: dict[str, Any]) -> dict[str, Any] | None:
-        """After a lost answer: the record by name, if it is the one we sent (same title
-        and organization); ``None`` when absent or someone else's."""
+        """After a lost answer: the record by name, if it is the one we sent (it holds
+        the resource ids we chose; without resources: same title and organization);
+        ``None`` when absent or someone else's (then "URL already in use" is a race)."""
         try:
             pkg = self.client.call("package_show", {"id": body["name"]})
         except NotFound:
             return None
         if not isinstance(pkg, dict):
             return None
+        ours = [r["id"] for r in body.get("resources") or [] if r.get("id")]
+        if ours:  # the resource ids we chose tell our create from another run's
+            found = {r.get("id") for r in pkg.get("resources") or []}
+            return pkg if ours[0] in found else None
         org = pkg.get("owner_org")
         org_name = (pkg.get("organization") or {}).get("name")
         if pkg.get("title") == body.get("title") and body.get("owner_org") in (org, org_name):
@@ -235,6 +311,10 @@ class Engine:
             problems = [record.row_problem("site-error", message)]
         return RowOutcome(record, Status.FAILED, plan.name, pkg_id, problems=problems,
                           message=_with_done(message, done))
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def _unexpected(plan: RowPlan, err: Exception) -> RowOutcome:

@@ -20,6 +20,11 @@ resource the run will create records the id chosen for it; a resumed run of the 
 workbook creates that resource under the same id, so a create of the earlier run that
 the site commits late (or already committed) meets the same resource, not a second one.
 
+Before each dataset create is sent, one ``{"type": "create-intent", "sheet", "row", "name"}``
+line says it is about to be: a run killed between the create and its outcome line leaves
+the intent, and the next run, finding the record with the row's values, reports the row
+``created (confirmed)`` instead of ``unchanged`` (so the created count stays true).
+
 The journal never holds the token: only names, ids, statuses and field names.
 """
 
@@ -47,6 +52,8 @@ class JournalState:
     rows: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
     #: the id chosen for each resource row to create, by (sheet, row) of that row.
     resource_ids: dict[tuple[str, int], str] = field(default_factory=dict)
+    #: the rows whose create was about to be sent (name), by (sheet, row).
+    intents: dict[tuple[str, int], str] = field(default_factory=dict)
 
     def done(self, sheet: str, row: int) -> dict[str, Any] | None:
         entry = self.rows.get((sheet, row))
@@ -81,6 +88,8 @@ def read_journal(path: Path) -> JournalState:
         elif entry.get("type") == "resource-id" and isinstance(entry.get("row"), int) \
                 and isinstance(entry.get("id"), str):
             state.resource_ids[(str(entry.get("sheet")), entry["row"])] = entry["id"]
+        elif entry.get("type") == "create-intent" and isinstance(entry.get("row"), int):
+            state.intents[(str(entry.get("sheet")), entry["row"])] = str(entry.get("name"))
         elif entry.get("type") == "row" and isinstance(entry.get("row"), int):
             key = (str(entry.get("sheet")), int(entry["row"]))
             previous = state.rows.get(key)
@@ -90,6 +99,11 @@ def read_journal(path: Path) -> JournalState:
                 continue
             state.rows[key] = entry
     return state
+
+
+def create_intent(sheet: str, row: int, name: str) -> dict[str, Any]:
+    """The line written (and fsync'ed) just before a dataset create is sent."""
+    return {"type": "create-intent", "sheet": sheet, "row": row, "name": name}
 
 
 def _ends_mid_line(path: Path) -> bool:

@@ -167,6 +167,12 @@ class Existing:
         if pkg.get("name"):
             self.by_name[str(pkg["name"])] = pkg
 
+    def drop(self, pkg: dict[str, Any]) -> None:
+        """Forget ``pkg`` (the search index listed it; the database does not have it)."""
+        self.by_id.pop(str(pkg.get("id")), None)
+        if self.by_name.get(str(pkg.get("name"))) is pkg:
+            del self.by_name[str(pkg["name"])]
+
 
 Caller = Callable[[str, dict[str, Any]], Any]
 #: names per package_search: few requests, far below Solr's 1024-clause limit.
@@ -223,6 +229,39 @@ def fetch_existing(call: Caller, records: Sequence[DatasetRecord],
     return found
 
 
+def confirm_existing(call: Caller, plans: Sequence[RowPlan], existing: Existing,
+                     is_not_found: Callable[[Exception], bool],
+                     workers: int = 3) -> list[dict[str, Any]]:
+    """Confirm with ``package_show`` (the database) every stored record a row is about
+    to update: search (the index) is a hint, and an index out of step with its database
+    lists records that are gone, in organizations that may be gone too. ``existing`` is
+    corrected in place (fresh copies in, absent records out); returns the absent ones.
+    Rows planned ``unchanged`` trust search: they send nothing, so a stale entry costs
+    nothing (docs/import.md)."""
+    stored = list({id(p.existing): p.existing for p in plans
+                   if p.action is Action.UPDATE and p.existing}.values())
+
+    def show(pkg: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        try:
+            return pkg, call("package_show", {"id": pkg["id"]})
+        except Exception as err:  # only "not found" means absent; anything else stops
+            if not is_not_found(err):
+                raise
+            return pkg, None
+
+    gone: list[dict[str, Any]] = []
+    if not stored:
+        return gone
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(stored)))) as pool:
+        for old, fresh in pool.map(show, stored):
+            if fresh is None:
+                existing.drop(old)
+                gone.append(old)
+            else:
+                existing.add(fresh)
+    return gone
+
+
 def _searchable(name: str) -> bool:
     return all(c.isalnum() or c in "-_" for c in name)
 
@@ -264,6 +303,11 @@ def _plan_row(record: DatasetRecord, existing: Existing, layout: Layout,
                            reason="no record with this name exists (--update-only)")
         plan = RowPlan(record, Action.CREATE, body=create_body(record, layout))
         plan.changes = [Change(k, None, v) for k, v in _normal_items(plan.body, layout)]
+        # each embedded resource gets an id chosen here (journaled before the create):
+        # after a lost answer, a record holding these ids is ours; one holding others was
+        # created by another run at the same time (a race, not our create)
+        for res, body in zip(record.resources, plan.body.get("resources", []), strict=True):
+            body["id"] = ids.earlier.get((res.sheet, res.row)) or ids.new()
         if options.publish and layout.profile.publish_request_state:
             plan.publish_to = layout.profile.publish_request_state
         return plan
@@ -271,6 +315,24 @@ def _plan_row(record: DatasetRecord, existing: Existing, layout: Layout,
         return RowPlan(record, Action.SKIP, existing=stored,
                        reason="a record with this name already exists (--create-only)")
     return _plan_update(record, stored, layout, options, ids)
+
+
+def replan_update(record: DatasetRecord, stored: dict[str, Any], layout: Layout,
+                  publish: bool = False) -> RowPlan:
+    """The row planned again as an update of ``stored``: what a create becomes when the
+    site says the name is taken (another run created the record meanwhile)."""
+    return _plan_update(record, stored, layout, PlanOptions(publish=publish),
+                        _Ids({}, new_resource_id))
+
+
+def conflicts(plan: RowPlan) -> list[str]:
+    """The fields an update would overwrite: the row's own fields (not resource
+    additions) whose stored values differ. After a create race, these are values the
+    other run set differently, so the row is reported, not sent."""
+    fields = [k for k in plan.body if k not in ("id", "private")]
+    fields += [c.path for s in plan.resources if s.action is Action.UPDATE
+               for c in s.changes]
+    return list(dict.fromkeys(fields))
 
 
 def create_body(record: DatasetRecord, layout: Layout) -> dict[str, Any]:

@@ -59,7 +59,7 @@ def _row_values(result: ImportResult) -> tuple[dict[RowKey, str], dict[RowKey, A
         return f"{c.path} (removed)" if c.whole_entry and c.new is None else c.path
 
     for outcome in result.outcomes:
-        put(outcome.key, outcome, str(outcome.status))
+        put(outcome.key, outcome, outcome.status_text)
         if outcome.status.value == "would create":
             continue
         paths = [text(c) for c in outcome.changes if not c.path.startswith("resources[")]
@@ -67,7 +67,7 @@ def _row_values(result: ImportResult) -> tuple[dict[RowKey, str], dict[RowKey, A
             changed[outcome.key] = ", ".join(paths)
         for res in outcome.record.resources:
             key = (res.sheet, res.row)
-            put(key, outcome, str(outcome.status))
+            put(key, outcome, outcome.status_text)
             prefix = f"resources[{res.resource.get('name')}]."
             mine = [text(Change(c.path[len(prefix):], c.old, c.new)) for c in outcome.changes
                     if c.path.startswith(prefix)]

@@ -26,13 +26,14 @@ from importer.map.resolve import SiteResolver
 from importer.problems import Problem, Severity, count_errors, sort_key
 from importer.publish.engine import Engine, RowOutcome, Status, static_outcome
 from importer.publish.errormap import ColumnIndex
-from importer.publish.journal import Journal, JournalState, read_journal
+from importer.publish.journal import Journal, JournalState, create_intent, read_journal
 from importer.publish.plan import (
     Action,
     Existing,
     PlanOptions,
     RowPlan,
     build_plan,
+    confirm_existing,
     fetch_existing,
 )
 from importer.publish.preimage import PRE_IMAGES_KEY, PRE_IMAGES_VERSION
@@ -184,8 +185,18 @@ def import_records(
             search_complete=lambda r: str(r.package.get("owner_org")) in orgs,
             workers=options.workers)
     plan_options = PlanOptions(options.create_only, options.update_only, options.publish)
-    plans = build_plan(valid, existing, layout, plan_options, resource_ids=_earlier_ids(
-        options.journal_path, workbook_sha256, client.url))
+    earlier_ids = _earlier_ids(options.journal_path, workbook_sha256, client.url)
+    plans = build_plan(valid, existing, layout, plan_options, resource_ids=earlier_ids)
+    # search said these records exist: before writing to them (or refusing them for
+    # rights), ask the database
+    gone = confirm_existing(client, plans, existing, lambda e: isinstance(e, NotFound),
+                            workers=options.workers)
+    if any(p.action is Action.UPDATE for p in plans):
+        plans = build_plan(valid, existing, layout, plan_options, resource_ids=earlier_ids)
+    if gone:
+        _stale_index_notice(result, gone)
+        result.problems += _validate_new_creates(plans, {str(g.get("name")) for g in gone},
+                                                 layout)
     _warn_renames(client, plans, result)
     for rec in invalid:
         rows = {(rec.sheet, rec.row), *((r.sheet, r.row) for r in rec.resources)}
@@ -231,13 +242,13 @@ def import_records(
         else:
             sink(_confirmed(static_outcome(plan), state))
     if journal:  # the ids of the resources to create, on disk before any is sent
-        journal.write_many([{"type": "resource-id", "sheet": step.record.sheet,
-                             "row": step.record.row, "id": step.new_id}
-                            for plan in runnable for step in plan.resources
-                            if step.action is Action.CREATE and step.new_id])
+        journal.write_many([{"type": "resource-id", "sheet": sheet, "row": row, "id": rid}
+                            for plan in runnable for sheet, row, rid in _new_ids(plan)])
     if progress:
         progress.start(len(plans), already=len(done))
-    engine = Engine(client, layout, options.workers, columns)
+    engine = Engine(client, layout, options.workers, columns, before_create=(
+        (lambda plan: journal.write(create_intent(plan.record.sheet, plan.record.row,
+                                                  plan.name))) if journal else None))
     try:
         engine.run(runnable, sink)
     except KeyboardInterrupt:
@@ -257,6 +268,42 @@ def import_records(
     result.requests = dict(client.transport.counts)
     result.retries = dict(client.retries)
     return result
+
+
+def _new_ids(plan: RowPlan) -> list[tuple[str, int, str]]:
+    """(sheet, row, id) of every resource ``plan`` creates: its resource steps', and the
+    ids of the resources embedded in its ``package_create``."""
+    out = [(s.record.sheet, s.record.row, s.new_id) for s in plan.resources
+           if s.action is Action.CREATE and s.new_id]
+    if plan.action is Action.CREATE:
+        out += [(r.sheet, r.row, str(body["id"])) for r, body in
+                zip(plan.record.resources, plan.body.get("resources", []), strict=True)]
+    return out
+
+
+def _stale_index_notice(result: ImportResult, gone: list[dict[str, Any]]) -> None:
+    names = sorted(str(g.get("name")) for g in gone)
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    result.notices.append(
+        f"The site's search index lists {len(names)} record(s) its database does not have "
+        f"({shown}); those rows were planned afresh, as new records. The site's search "
+        "index is out of date: ask its admin to rebuild it (ckan search-index rebuild).")
+
+
+def _validate_new_creates(plans: list[RowPlan], names: set[str],
+                          layout: Layout) -> list[Problem]:
+    """Rows checked as updates of a record that turned out not to exist are now creates:
+    check them as creates (every required field), and hold back those that fail."""
+    creates = [p for p in plans if p.action is Action.CREATE and p.record.name in names]
+    problems = validate([p.record for p in creates], layout, mode="create")
+    for plan in creates:
+        own = [p for p in problems if (p.sheet, p.row) == (plan.record.sheet, plan.record.row)
+               and p.severity is Severity.ERROR]
+        if own:
+            plan.action, plan.problems = Action.INVALID, own
+            plan.reason = (f"{len(own)} problem(s) in this row as a new record (the site's "
+                           "search index listed it, its database does not have it)")
+    return [p for p in problems if p.severity is Severity.ERROR]
 
 
 def _title_key(title: Any) -> str:
@@ -334,14 +381,22 @@ def _unsent(plan: RowPlan, dry_run: bool, blocked: bool) -> RowOutcome:
 
 
 def _confirmed(outcome: RowOutcome, state: JournalState | None) -> RowOutcome:
-    """An unchanged row an earlier run created or updated keeps that status."""
+    """An unchanged row an earlier run created or updated keeps that status; so does a
+    row whose create an earlier run sent (its create-intent line) without recording it."""
     if state is None or outcome.status is not Status.UNCHANGED:
         return outcome
-    earlier = state.done(outcome.record.sheet, outcome.record.row)
+    key = (outcome.record.sheet, outcome.record.row)
+    earlier = state.done(*key)
     if earlier and earlier.get("status") in ("created", "updated"):
         outcome.status = Status(earlier["status"])
         outcome.confirmed = True
         outcome.message = f"{earlier['status']} by an earlier run; confirmed on the site"
+    elif key not in state.rows and state.intents.get(key) == outcome.name:
+        # the earlier run sent the create and was stopped before recording its outcome:
+        # the record is on the site with this row's values, so this row created it
+        outcome.status, outcome.confirmed = Status.CREATED, True
+        outcome.message = ("created by an earlier run that stopped before recording it; "
+                           "confirmed on the site")
     return outcome
 
 
@@ -373,7 +428,7 @@ def _open_journal(path: Path | None, sha: str | None, site: str,
         fresh, state = True, JournalState()
     elif state.complete:
         fresh, state = True, JournalState()
-    elif state.rows:
+    elif state.rows or state.intents:
         result.resumed = True
         result.notices.append(f"Resuming from {path.name}: rows already done are confirmed "
                               "on the site, not sent again.")

@@ -3,16 +3,20 @@
 ``import`` and ``demo`` both did these steps, in this order, themselves; here they are
 once. Writing the results comes after the connection is closed, and happens for an
 interrupted run too (the report then says which rows are not done), so the caller only
-renders the result and chooses the exit code.
+renders the result and chooses the exit code. A run that writes (not a dry run) holds
+the OS locks of its workbook and journal throughout (:mod:`importer.runlock`), so a
+second import of the same workbook exits 2 at once instead of sharing them.
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
 from importer.publish.progress import Progress
 from importer.publish.results import write_results_json, write_results_workbook
 from importer.publish.run import ImportOptions, ImportResult, connect, run_import
+from importer.runlock import hold_import
 
 
 def import_and_report(
@@ -29,12 +33,19 @@ def import_and_report(
 ) -> ImportResult:
     """Import ``file`` into the site at ``url`` and write the results workbook ``report``
     (and the JSON ``json_path``); the caller has checked both targets beforehand."""
+    # one run at a time per workbook and journal (a dry run writes no journal: no lock)
+    with hold_import(file, options.journal_path) if options.journal_path else nullcontext():
+        result = _run(file, url, token, options, timeout, max_rate, progress)
+        write_results_workbook(result, file, report)
+        if json_path:
+            write_results_json(result, file, json_path, report)
+    return result
+
+
+def _run(file: Path, url: str, token: str, options: ImportOptions, timeout: float,
+         max_rate: float | None, progress: Progress | None) -> ImportResult:
     conn = connect(url, token, timeout, options.workers, max_rate)
     try:
-        result = run_import(file, conn, options, progress=progress)
+        return run_import(file, conn, options, progress=progress)
     finally:
         conn.client.transport.close()
-    write_results_workbook(result, file, report)
-    if json_path:
-        write_results_json(result, file, json_path, report)
-    return result

@@ -27,7 +27,13 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from importer.errors import AuthError, SiteError
-from importer.site import USER_AGENT, NotAuthorized, NotFound, ValidationFailed
+from importer.site import (
+    FIRST_CONTACT_TIMEOUT,
+    USER_AGENT,
+    NotAuthorized,
+    NotFound,
+    ValidationFailed,
+)
 
 #: answers worth retrying: overloaded (429, 503), gateway trouble (502, 504), crash (500).
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -39,6 +45,10 @@ WRITE_ACTIONS = frozenset({
     "resource_patch", "resource_update", "package_delete", "resource_delete",
 })
 
+
+#: one attempt's wait before the site's first answer: the first contact (status_show, two
+#: attempts) then fails within FIRST_CONTACT_TIMEOUT against a server that never answers.
+FIRST_CONTACT_ATTEMPT = FIRST_CONTACT_TIMEOUT / 2
 
 #: the request never reached the site (refused, unknown host, connect timeout).
 CANNOT_CONNECT = "cannot connect"
@@ -79,6 +89,8 @@ class Transport:
         self.session.headers["User-Agent"] = USER_AGENT
         self.counts: Counter[str] = Counter()
         self._lock = threading.Lock()
+        #: the site has answered once; from then on ``timeout`` applies to every request
+        self._answered = False
 
     def __repr__(self) -> str:
         return f"Transport({self.url!r})"
@@ -95,10 +107,12 @@ class Transport:
         headers = {"Content-Type": "application/json"}
         if self._token:
             headers["Authorization"] = self._token
+        # before the site's first answer, a short wait (a silent server is found out fast)
+        timeout = self.timeout if self._answered else min(self.timeout, FIRST_CONTACT_ATTEMPT)
         try:
             resp = self.session.post(
                 f"{self.url}/api/3/action/{action}", data=json.dumps(data), headers=headers,
-                timeout=self.timeout, verify=self.verify,
+                timeout=timeout, verify=self.verify,
             )
         except requests.ConnectTimeout:
             raise TransportFailure(CANNOT_CONNECT) from None
@@ -111,6 +125,7 @@ class Transport:
             raise TransportFailure("connection dropped") from None
         except requests.RequestException:
             raise TransportFailure("connection dropped") from None
+        self._answered = True
         try:
             body = resp.json()
         except ValueError:

@@ -121,39 +121,71 @@ def test_nothing_can_be_done_exit_2(ckan_site: CkanSite, tmp_path: Path, prefix:
         next(line for line in proc.stderr.splitlines() if message in line)]
 
 
-def _wait_for_rows(journal: Path, rows: int, proc: subprocess.Popen[str]) -> None:
+def _wait_for(journal: Path, marker: str, count: int, proc: subprocess.Popen[str]) -> None:
+    """Until ``count`` journal lines hold ``marker`` (``"type": "row"`` for outcomes,
+    ``"create-intent"`` for creates in flight: sent, not yet recorded)."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
-        if journal.exists() and journal.read_text().count('"type": "row"') >= rows:
+        if journal.exists() and journal.read_text().count(marker) >= count:
             return
-        time.sleep(0.05)
+        time.sleep(0.01)
     pytest.fail("the run did not get going")
 
 
-def test_kill_9_then_rerun_completes_without_duplicates(ckan_site: CkanSite, tmp_path: Path,
-                                                        prefix: str) -> None:
-    n = 40
+@pytest.mark.parametrize("kill_at", [1, 8, 25])
+def test_kill_9_then_rerun_completes_without_duplicates_and_counts_every_create(
+        ckan_site: CkanSite, tmp_path: Path, prefix: str, kill_at: int) -> None:
+    n = 30
     write_workbook(packages(prefix, n, ckan_site.child_org.name), tmp_path / "in.xlsx")
     args = ["import", "in.xlsx", "--url", ckan_site.url, "--json", "out.json",
             "--max-rate", "15", "--workers", "2"]
     proc = start_cli(args, ckan_site.sysadmin_token, tmp_path)
-    _wait_for_rows(tmp_path / "in-import-report.journal.jsonl", 8, proc)
+    _wait_for(tmp_path / "in-import-report.journal.jsonl", '"create-intent"', kill_at, proc)
     proc.send_signal(signal.SIGKILL)
     proc.wait(30)
     done_before = len(stored_names(ckan_site, prefix))
-    assert 8 <= done_before < n
+    assert done_before < n
     rerun = run_cli(args, ckan_site.sysadmin_token, tmp_path)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert stored_names(ckan_site, prefix) == sorted(f"{prefix}-dataset-{i}"
                                                       for i in range(1, n + 1))
     rows = json.loads((tmp_path / "out.json").read_text())["rows"]
-    statuses = [r["status"] for r in rows]
-    # a row the site committed just before the kill, whose journal line was never
-    # written, is found on the site and reported unchanged: at most one per worker.
-    assert set(statuses) <= {"created", "unchanged"}
-    assert statuses.count("unchanged") <= 2
-    assert sum(r["confirmed"] for r in rows) >= 8
+    # every record was new before the first run: every row says created, none unchanged
+    assert [r["status"] for r in rows] == ["created"] * n
+    # (a create in flight at the kill may commit after the count above)
+    assert sum(r["confirmed"] for r in rows) >= done_before
     assert "Resuming" in rerun.stdout
+    assert "  created          30\n" in rerun.stdout
+
+
+def test_a_create_sent_but_not_recorded_is_created_confirmed(
+        ckan_site: CkanSite, tmp_path: Path, prefix: str) -> None:
+    """Exactly the kill between a create and its journal line: the journal of a finished
+    run, cut back to what it held at that moment (the intents of rows 2 and 4 written,
+    their outcomes and the end line not)."""
+    n = 5
+    write_workbook(packages(prefix, n, ckan_site.child_org.name), tmp_path / "in.xlsx")
+    args = ["import", "in.xlsx", "--url", ckan_site.url, "--json", "out.json"]
+    first = run_cli(args, ckan_site.sysadmin_token, tmp_path)
+    assert first.returncode == 0, first.stdout + first.stderr
+    journal = tmp_path / "in-import-report.journal.jsonl"
+    lines = [json.loads(line) for line in journal.read_text().splitlines()]
+    intents = [e["row"] for e in lines if e["type"] == "create-intent"]
+    assert sorted(intents) == [2, 3, 4, 5, 6]
+    kept = [e for e in lines if e["type"] != "end"
+            and not (e["type"] == "row" and e["row"] in (3, 5))]
+    journal.write_text("".join(json.dumps(e) + "\n" for e in kept))
+    rerun = run_cli(args, ckan_site.sysadmin_token, tmp_path)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    rows = {r["row"]: r for r in json.loads((tmp_path / "out.json").read_text())["rows"]}
+    assert {row: (r["status"], r["confirmed"]) for row, r in rows.items()} == {
+        2: ("created", True), 3: ("created", True), 4: ("created", True),
+        5: ("created", True), 6: ("created", True)}
+    assert rows[3]["message"] == rows[5]["message"] == (
+        "created by an earlier run that stopped before recording it; confirmed on the site")
+    assert "  created           5\n" in rerun.stdout
+    assert stored_names(ckan_site, prefix) == sorted(f"{prefix}-dataset-{i}"
+                                                      for i in range(1, n + 1))
 
 
 def test_ctrl_c_stops_cleanly_and_says_how_to_resume(ckan_site: CkanSite, tmp_path: Path,
@@ -162,7 +194,7 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(ckan_site: CkanSite, tmp_pa
     write_workbook(packages(prefix, n, ckan_site.child_org.name), tmp_path / "in.xlsx")
     args = ["import", "in.xlsx", "--url", ckan_site.url, "--max-rate", "10"]
     proc = start_cli(args, ckan_site.sysadmin_token, tmp_path)
-    _wait_for_rows(tmp_path / "in-import-report.journal.jsonl", 5, proc)
+    _wait_for(tmp_path / "in-import-report.journal.jsonl", '"type": "row"', 5, proc)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, out + err

@@ -15,7 +15,7 @@ import requests
 
 from importer.devcat.testsite import CkanSite
 from tests.publish.factory import package_body, resource_body, write_workbook
-from tests.publish.test_cli_import import _wait_for_rows, run_cli, start_cli
+from tests.publish.test_cli_import import _wait_for, run_cli, start_cli
 
 pytestmark = pytest.mark.ckan
 
@@ -148,7 +148,7 @@ def test_kill_9_during_undo_then_rerun(ckan_site: CkanSite, tmp_path: Path,
     args = ["undo", "in-import-report.journal.jsonl", "--json", "undo.json",
             "--max-rate", "4", "--workers", "1"]
     proc = start_cli(args, ckan_site.sysadmin_token, tmp_path)
-    _wait_for_rows(tmp_path / "in-import-report.journal.undo.jsonl", 3, proc)
+    _wait_for(tmp_path / "in-import-report.journal.undo.jsonl", '"type": "row"', 3, proc)
     proc.send_signal(signal.SIGKILL)
     proc.wait(30)
     rerun = run_cli(args, ckan_site.sysadmin_token, tmp_path)
@@ -221,7 +221,7 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_finish(ckan_site: CkanSite, tmp_pa
     first, before = import_two_steps(ckan_site, tmp_path, prefix, patched=8, created=2)
     args = ["undo", "in-import-report.journal.jsonl", "--max-rate", "4", "--workers", "1"]
     proc = start_cli(args, ckan_site.sysadmin_token, tmp_path)
-    _wait_for_rows(tmp_path / "in-import-report.journal.undo.jsonl", 2, proc)
+    _wait_for(tmp_path / "in-import-report.journal.undo.jsonl", '"type": "row"', 2, proc)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, out + err
