@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import check_bench, check_floor, read_bench
+from bench import check_bench, check_floor, read_bench, web_bench
 
 
 @pytest.mark.parametrize(("main", "argv", "rows"), [
@@ -27,7 +27,11 @@ from bench import check_bench, check_floor, read_bench
         r"\| raw values: python-calamine iter_rows \| \d+\.\d{3} \| 1\.00 \|",
         r"\| read \+ map \+ validate \| \d+\.\d{3} \| \d+\.\d{2} \|",
     ]),
-], ids=["check_floor", "check_bench", "read_bench"])
+    (web_bench.main, ["--datasets", "12", "--repeat", "1", "--concurrent", "2"], [
+        r"\(a\) 36 rows .*: CLI check \d+\.\d\d s, web upload -> check page \d+\.\d\d s",
+        r"2 at once: 0 failed, p50 \d+\.\d\d s, p95 \d+\.\d\d s",
+    ]),
+], ids=["check_floor", "check_bench", "read_bench", "web_bench"])
 def test_bench_runs(main: Callable[[list[str]], int], argv: list[str], rows: list[str],
                     capsys: pytest.CaptureFixture[str], tmp_path: Path,
                     monkeypatch: pytest.MonkeyPatch) -> None:

@@ -32,8 +32,7 @@ def _script() -> ModuleType:
 cli_docs = _script()
 COMMANDS = [
     (), ("template",), ("columns",), ("check",), ("import",), ("undo",), ("export",),
-    ("demo",),
-    ("dev-catalogue",),
+    ("serve",), ("worker",), ("demo",), ("dev-catalogue",),
     ("dev-catalogue", "up"), ("dev-catalogue", "down"), ("dev-catalogue", "reset"),
     ("dev-catalogue", "status"),
 ]

@@ -92,36 +92,15 @@ def import_command(file: Path, url: str | None, site_name: str | None,
     return result.exit_code
 
 
-def _print_plan(result: ImportResult) -> None:
-    """The dry run's field-level diff: every field each update would change."""
-    from importer.publish.engine import Status
-    from importer.publish.plan import change_text
-
-    out = sys.stdout
-    for o in result.outcomes:
-        if o.status is not Status.WOULD_UPDATE:
-            continue
-        out.write(f"{o.record.sheet} row {o.record.row} ({o.name}): would update\n")
-        for c in o.changes:
-            out.write(f"    {change_text(c)}\n")
-
-
 def _print_summary(result: ImportResult, report: Path, json_path: Path | None) -> None:
-    from importer.publish.engine import Status
+    from importer.publish.display import failed_lines, plan_lines
     from importer.publish.run import console_summary
 
     out = sys.stdout
     if result.dry_run:
-        _print_plan(result)
+        out.writelines(f"{line}\n" for line in plan_lines(result))
     console_summary(result, out)
-    failed = [o for o in result.outcomes if o.status in (Status.FAILED, Status.INVALID)]
-    for o in failed[:10]:
-        first = o.problems[0] if o.problems else None
-        where = f"{first.sheet}!{first.cell}" if first and first.cell else \
-            f"{o.record.sheet} row {o.record.row}"
-        out.write(f"  {o.status.value}: {where}: {first.message if first else o.message}\n")
-    if len(failed) > 10:
-        out.write(f"  ... and {len(failed) - 10} more in the report\n")
+    out.writelines(f"  {line}\n" for line in failed_lines(result))
     if result.blocked:
         out.write("Nothing was sent: fix the rows with errors, or use --skip-invalid to send "
                   "only the valid rows.\n")

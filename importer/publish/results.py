@@ -86,9 +86,17 @@ def all_problems(result: ImportResult) -> list[Problem]:
     return out
 
 
-def summary_lines(result: ImportResult, source: Path) -> list[tuple[str, Any]]:
+def _shown(path: Path, label: str | None) -> str:
+    """A path as the report shows it: in full, or (with a label) by name only."""
+    return path.name if label else str(path)
+
+
+def summary_lines(result: ImportResult, source: Path,
+                  label: str | None = None) -> list[tuple[str, Any]]:
+    """The summary sheet's lines. ``label`` names the input instead of its path (and
+    then other paths are shown by name only): the web app stores uploads by job id."""
     lines: list[tuple[str, Any]] = [
-        ("File", str(source)),
+        ("File", label or str(source)),
         ("Site", result.site_url),
         ("Mode", "dry run (nothing sent)" if result.dry_run else "import"),
     ]
@@ -100,14 +108,15 @@ def summary_lines(result: ImportResult, source: Path) -> list[tuple[str, Any]]:
     lines += [(f"Rows {status}", n) for status, n in summary_rows(result)]
     lines.append(("Seconds", round(result.seconds, 2)))
     if result.journal_path:
-        lines.append(("Journal", str(result.journal_path)))
+        lines.append(("Journal", _shown(result.journal_path, label)))
     if result.workbook_sha256:
         lines.append(("Workbook SHA-256", result.workbook_sha256))
     lines += [("Notice", n) for n in result.notices]
     return lines
 
 
-def write_results_workbook(result: ImportResult, source: Path, out: Path) -> None:
+def write_results_workbook(result: ImportResult, source: Path, out: Path,
+                           label: str | None = None) -> None:
     status, ids, urls, changed = _row_values(result)
     write_report_workbook(
         source, all_problems(result), out,
@@ -115,25 +124,26 @@ def write_results_workbook(result: ImportResult, source: Path, out: Path) -> Non
         row_status=status,
         extra_columns=[ExtraColumn("record id", ids, 38), ExtraColumn("url", urls, 50),
                        ExtraColumn("changed", changed, 30)],
-        summary=summary_lines(result, source),
+        summary=summary_lines(result, source, label),
         header_rows=result.header_rows or None,
         title="bcdc-import results report",
     )
 
 
-def results_json(result: ImportResult, source: Path, report: Path | None) -> dict[str, Any]:
+def results_json(result: ImportResult, source: Path, report: Path | None,
+                 label: str | None = None) -> dict[str, Any]:
     """The check report's JSON (version 1) plus ``kind``, ``site``, ``dry_run``,
     ``interrupted``, ``statuses`` (counts) and ``rows`` (one per dataset row: sheet, row,
     name, status, id, url, changed [{field, old, new}], message, confirmed, problems)."""
     return report_to_json(
-        str(source), all_problems(result), rows_checked=result.rows_checked,
-        report=str(report) if report else None,
+        label or str(source), all_problems(result), rows_checked=result.rows_checked,
+        report=_shown(report, label) if report else None,
         extra={
             "kind": JSON_KIND, "site": result.site_url, "dry_run": result.dry_run,
             "interrupted": result.interrupted, "blocked": result.blocked,
             "seconds": round(result.seconds, 3),
             "statuses": dict(summary_rows(result)),
-            "journal": str(result.journal_path) if result.journal_path else None,
+            "journal": _shown(result.journal_path, label) if result.journal_path else None,
             "workbook_sha256": result.workbook_sha256,
             "notices": result.notices,
             "rows": [outcome_dict(result, o) for o in result.outcomes],
@@ -142,8 +152,8 @@ def results_json(result: ImportResult, source: Path, report: Path | None) -> dic
 
 
 def write_results_json(result: ImportResult, source: Path, out: Path,
-                       report: Path | None) -> None:
-    data = results_json(result, source, report)
+                       report: Path | None, label: str | None = None) -> None:
+    data = results_json(result, source, report, label)
     partial = out.with_name(f".{out.name}.partial")
     try:
         partial.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str),

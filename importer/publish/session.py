@@ -30,15 +30,17 @@ def import_and_report(
     timeout: float = 60.0,
     max_rate: float | None = None,
     progress: Progress | None = None,
+    label: str | None = None,
 ) -> ImportResult:
     """Import ``file`` into the site at ``url`` and write the results workbook ``report``
-    (and the JSON ``json_path``); the caller has checked both targets beforehand."""
+    (and the JSON ``json_path``); the caller has checked both targets beforehand.
+    ``label`` names the input in the reports instead of its path (the web app's uploads)."""
     # one run at a time per workbook and journal (a dry run writes no journal: no lock)
     with hold_import(file, options.journal_path) if options.journal_path else nullcontext():
         result = _run(file, url, token, options, timeout, max_rate, progress)
-        write_results_workbook(result, file, report)
+        write_results_workbook(result, file, report, label)
         if json_path:
-            write_results_json(result, file, json_path, report)
+            write_results_json(result, file, json_path, report, label)
     return result
 
 

@@ -41,6 +41,12 @@ class Outputs:
     report: Path | None
     json: Path | None
     force: bool = False
+    #: the input's name as the reports show it (the web stores uploads under another name)
+    label: str | None = None
+
+    @property
+    def shown_name(self) -> str:
+        return self.label or self.source.name
 
 
 def default_report_path(source: Path) -> Path:
@@ -120,19 +126,26 @@ def write_check_outputs(result: CheckOutcome, outputs: Outputs, *, created: str,
             rows_with_errors=result.rows_with_errors,
             header_rows=read.header_row if read else None,
             sheets=sheets_from_read(read) if read else None,
-            summary=[("File", outputs.source.name), ("Created", created), *facts],
+            summary=[("File", outputs.shown_name), ("Created", created), *facts],
         )
     if outputs.json is not None:
         data = report_to_json(
-            outputs.source.name, result.problems, rows_checked=result.rows_checked,
+            outputs.shown_name, result.problems, rows_checked=result.rows_checked,
             rows_with_errors=result.rows_with_errors,
-            report=str(outputs.report) if outputs.report else None,
+            report=_shown(outputs.report, outputs.label),
             extra={"created": created,
                    **({"column_mapping": mapping.to_json()} if mapping else {})},
             summary=summary,
         )
         write_text_file(outputs.json, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     return summary
+
+
+def _shown(path: Path | None, label: str | None) -> str | None:
+    """A path as a report shows it: in full, or (with a label) by name only."""
+    if path is None:
+        return None
+    return path.name if label else str(path)
 
 
 def write_text_file(path: Path, text: str) -> None:

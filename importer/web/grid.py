@@ -1,0 +1,96 @@
+"""The check result's grid, one page at a time: the sheets as read, each cell with the
+problems found at it. A 10,000-row file is never sent whole: a page holds :data:`PAGE`
+rows, and by default (for more than :data:`ALL_ROWS_UP_TO` rows) only rows with problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+PAGE = 50
+ALL_ROWS_UP_TO = 200
+_RANK = {"error": 0, "warning": 1}
+
+
+@dataclass
+class Cell:
+    letter: str
+    value: str
+    problems: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def severity(self) -> str:
+        return min((p["severity"] for p in self.problems), key=lambda s: _RANK.get(s, 2),
+                   default="")
+
+    @property
+    def codes(self) -> str:
+        return " ".join(dict.fromkeys(p["code"] for p in self.problems))
+
+
+@dataclass
+class GridRow:
+    number: int
+    cells: list[Cell]
+    row_problems: list[dict[str, Any]]
+
+
+@dataclass
+class GridPage:
+    sheet: str
+    sheets: list[str]
+    header: GridRow
+    rows: list[GridRow]
+    page: int
+    pages: int
+    only_problems: bool
+    total_rows: int
+    shown_rows: int
+
+
+def index_problems(problems: list[dict[str, Any]]) -> dict[tuple[str, int], list[dict[str, Any]]]:
+    by_row: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for p in problems:
+        if p.get("sheet") and p.get("row"):
+            by_row.setdefault((p["sheet"], int(p["row"])), []).append(p)
+    return by_row
+
+
+def grid_page(grid: dict[str, Any], report: dict[str, Any], sheet: str | None,
+              page: int, only_problems: bool | None) -> GridPage:
+    """Page ``page`` (1-based) of ``sheet`` (default: the first)."""
+    sheets = grid["sheets"]
+    names = [s["name"] for s in sheets]
+    info = next((s for s in sheets if s["name"] == sheet), sheets[0]) if sheets else None
+    if info is None:
+        empty = GridRow(0, [], [])
+        return GridPage("", [], empty, [], 1, 1, False, 0, 0)
+    by_row = index_problems(report["problems"])
+    letters = list(info["letters"])
+    for (name, _), found in by_row.items():
+        for p in found:
+            if name == info["name"] and p.get("column") and p["column"] not in letters:
+                letters.append(p["column"])
+    rows = info["rows"]
+    if only_problems is None:
+        only_problems = len(rows) > ALL_ROWS_UP_TO
+    if only_problems:
+        rows = [r for r in rows if (info["name"], r[0]) in by_row]
+    pages = max(1, -(-len(rows) // PAGE))
+    page = min(max(page, 1), pages)
+    chosen = rows[(page - 1) * PAGE: page * PAGE]
+    header = _row(info["name"], info["header_row"], info["headers"], letters, by_row)
+    return GridPage(info["name"], names, header,
+                    [_row(info["name"], number, values, letters, by_row)
+                     for number, values in chosen],
+                    page, pages, only_problems, len(info["rows"]), len(rows))
+
+
+def _row(sheet: str, number: int, values: list[Any], letters: list[str],
+         by_row: dict[tuple[str, int], list[dict[str, Any]]]) -> GridRow:
+    found = by_row.get((sheet, number), [])
+    cells = []
+    for i, letter in enumerate(letters):
+        value = values[i] if i < len(values) and values[i] is not None else ""
+        cells.append(Cell(letter, str(value), [p for p in found if p.get("column") == letter]))
+    return GridRow(number, cells, [p for p in found if not p.get("column")])

@@ -1,0 +1,212 @@
+"""What each job does: one library call each, results written into the job's folder.
+
+These functions run in a pool thread of the server or in an RQ worker process; they get
+the token as an argument (memory only) and write only token-free files. A job that cannot
+be done ends ``failed`` with the library's own one-line message, as the CLI prints it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+from typing import Any
+
+from importer.errors import ImporterError
+from importer.publish.progress import Progress
+from importer.web.jobs import CANCELLED, DONE, FAILED, RUNNING, Job, JobStore
+
+REPORT_XLSX = "report.xlsx"
+REPORT_JSON = "report.json"
+GRID_JSON = "grid.json"
+PLAN_JSON = "plan.json"
+RESULTS_XLSX = "import-report.xlsx"
+RESULTS_JSON = "import-report.json"
+JOURNAL = "journal.jsonl"
+EXPORT_XLSX = "export.xlsx"
+
+
+def shown_message(err: Exception, job: Job, folder: Path) -> str:
+    """The library's message with the stored input's path/name replaced by the name the
+    editor uploaded, so the page says what the CLI says about the editor's own file."""
+    text = str(err)
+    if job.input_name:
+        text = text.replace(str(folder / job.input_name), job.filename)
+        text = text.replace(job.input_name, job.filename)
+    return text
+
+
+def run_job(store: JobStore, job_id: str, token: str | None) -> None:
+    """Run the job ``job_id``: the one entry point of both runners."""
+    job = store.update(job_id, state=RUNNING, message="")
+    folder = store.folder(job_id)
+    try:
+        result = BODIES[job.kind](store, job, folder, token)
+    except ImporterError as err:
+        store.update(job_id, state=FAILED, message=shown_message(err, job, folder))
+        return
+    except Exception as err:  # a bug on some input: one line, never a traceback
+        store.update(job_id, state=FAILED,
+                     message=f"unexpected {type(err).__name__} (a bug: please report it "
+                             "with the file)")
+        return
+    state = CANCELLED if result.get("interrupted") else DONE
+    store.update(job_id, state=state, result=result)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+# -- check ---------------------------------------------------------------------------------
+
+
+def check_body(store: JobStore, job: Job, folder: Path, token: str | None) -> dict[str, Any]:
+    """``bcdc-import check FILE`` (offline, the bundled schema), plus the grid data."""
+    from importer.check import check_setup, run_check
+    from importer.gcpause import gc_paused
+    from importer.report.outputs import Outputs, write_check_outputs
+
+    layout, resolver = check_setup(None, None, job.options.get("dataset_type", "bcdc_dataset"))
+    source = folder / job.input_name
+    with gc_paused():  # as the CLI's check: the collector would only walk the records
+        result = run_check(source, layout, resolver=resolver)
+        summary = write_check_outputs(
+            result, Outputs(source, folder / REPORT_XLSX, folder / REPORT_JSON,
+                            label=job.filename),
+            created=_now(),
+            facts=[("Checked against", "the bundled bcdc_dataset schema (offline)")])
+        store.write_json(folder / GRID_JSON, grid_data(result.read))
+    return {"valid": summary.valid, "errors": summary.errors, "warnings": summary.warnings,
+            "rows_checked": result.rows_checked, "rows_with_errors": result.rows_with_errors}
+
+
+def grid_data(read: Any) -> dict[str, Any]:
+    """The sheets as read (header and non-blank rows), for the paged grid."""
+    from importer.schema.columns import Scope
+
+    sheets = []
+    for scope, info in read.sheets.items():
+        rows = read.datasets if scope is Scope.DATASET else read.resources
+        sheets.append({"name": info.name, "header_row": info.header_row,
+                       "letters": list(info.letters), "headers": list(info.headers),
+                       "rows": [[r.number, list(r.values)] for r in rows]})
+    return {"sheets": sheets}
+
+
+# -- plan and import -----------------------------------------------------------------------
+
+
+class JobProgress(Progress):
+    """The import's progress, written to the job's status (at most every ``interval``
+    seconds) instead of a terminal. A cancel request acts as Ctrl-C does in the CLI: the
+    next outcome raises :class:`KeyboardInterrupt` inside the engine's loop, which stops
+    cleanly, finishes the rows in flight, closes the journal and writes the report."""
+
+    def __init__(self, store: JobStore, job_id: str, interval: float = 0.3):
+        import io
+
+        super().__init__(io.StringIO(), enabled=False, interval=interval)
+        self.store, self.job_id = store, job_id
+        self.by_status: dict[str, int] = {}
+        self._started = False
+        self._stopped = False
+        self._saved = 0.0
+
+    def start(self, total: int, already: int = 0) -> None:
+        super().start(total, already)
+        self._started = True
+        self._save(force=True)
+
+    def advance(self, outcome: Any = None) -> None:
+        super().advance(outcome)
+        if outcome is not None:
+            key = str(outcome.status)
+            self.by_status[key] = self.by_status.get(key, 0) + 1
+        self._save()
+        if self._started and not self._stopped and self.store.cancel_requested(self.job_id):
+            self._stopped = True
+            raise KeyboardInterrupt
+
+    def finish(self) -> None:
+        self._save(force=True)
+
+    def _save(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._saved < self.interval and self.count < self.total:
+            return
+        self._saved = now
+        self.store.update(self.job_id, progress={
+            "done": min(self.count, self.total) if self.total else self.count,
+            "total": self.total, "by_status": dict(self.by_status)})
+
+
+def import_body(store: JobStore, job: Job, folder: Path, token: str | None) -> dict[str, Any]:
+    """``bcdc-import import FILE`` (or ``--dry-run`` for a plan job) with this job's
+    journal, so running the same job again resumes it."""
+    from importer.errors import AuthError
+    from importer.publish.display import failed_lines, plan_lines, planned_updates
+    from importer.publish.run import ImportOptions, console_summary, outcome_dict
+    from importer.publish.session import import_and_report
+
+    if not token:
+        raise AuthError("an API token is needed: give yours on the page")
+    dry_run = job.kind == "plan"
+    opts = job.options
+    options = ImportOptions(dry_run=dry_run, skip_invalid=bool(opts.get("skip_invalid")),
+                            workers=int(opts.get("workers", 3)),
+                            journal_path=None if dry_run else folder / JOURNAL)
+    source = folder / job.input_name
+    report = folder / RESULTS_XLSX
+    result = import_and_report(source, opts["site_url"], token, options, report=report,
+                               json_path=folder / RESULTS_JSON,
+                               progress=None if dry_run else JobProgress(store, job.id),
+                               label=job.filename)
+    import io
+
+    text = io.StringIO()
+    console_summary(result, text)
+    updates = {(u.outcome.record.sheet, u.outcome.record.row): u.changes
+               for u in planned_updates(result)}
+    rows = []
+    for o in result.outcomes:
+        row = outcome_dict(result, o)
+        row["change_lines"] = updates.get((o.record.sheet, o.record.row), [])
+        rows.append(row)
+    store.write_json(folder / PLAN_JSON, {"plan_lines": plan_lines(result),
+                                     "summary": text.getvalue().splitlines(),
+                                     "failed": failed_lines(result), "rows": rows})
+    return {"counts": dict(result.counts), "blocked": result.blocked,
+            "interrupted": result.interrupted, "exit_code": result.exit_code,
+            "resumed": result.resumed}
+
+
+# -- export --------------------------------------------------------------------------------
+
+
+def export_body(store: JobStore, job: Job, folder: Path, token: str | None) -> dict[str, Any]:
+    """``bcdc-import export --org ORG``: the organization's records into a workbook."""
+    from importer.export.fetch import Selection
+    from importer.export.run import export_records, site_schema
+    from importer.map.resolve import SiteResolver
+    from importer.site import Site
+    from importer.template.lists import ChoiceLists
+
+    url = job.options["site_url"]
+    site = Site(url, token)
+    lists = ChoiceLists.from_site(site)
+    schema, note = site_schema(site, job.options.get("dataset_type", "bcdc_dataset"), url)
+
+    def progress(done: int, total: int | None) -> None:
+        store.update(job.id, progress={"done": done, "total": total or 0, "by_status": {}})
+
+    result = export_records(site, Selection(orgs=(job.options["org"],)), folder / EXPORT_XLSX,
+                            schema, lists, progress=progress,
+                            resolver=SiteResolver(site) if token else None)
+    return {"datasets": result.datasets, "resources": result.resources,
+            "written": result.path is not None, "notes": [n.line() for n in result.notes][:50],
+            "note": note or "", "not_exported": list(result.not_exported)}
+
+
+BODIES = {"check": check_body, "plan": import_body, "import": import_body,
+          "export": export_body}

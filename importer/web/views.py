@@ -1,0 +1,247 @@
+"""The pages. Each view parses the request, calls one library (or job) function and
+renders the result; errors are raised and turned into pages by :mod:`importer.web.errors`.
+
+A job is looked up with the caller's identity: another browser session gets 404.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from werkzeug.wrappers import Response as BaseResponse
+
+from importer.errors import WorkbookError
+from importer.web import tasks
+from importer.web.errors import BadUpload
+from importer.web.grid import grid_page
+from importer.web.jobs import DONE, FAILED, Job
+from importer.web.state import resumable, state
+
+bp = Blueprint("bcdc", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static/bcdc")
+
+#: the files a job page may offer, and the name the browser saves each under
+DOWNLOADS = {
+    "report.xlsx": (tasks.REPORT_XLSX, "{stem}-report.xlsx"),
+    "report.json": (tasks.REPORT_JSON, "{stem}-report.json"),
+    "import-report.xlsx": (tasks.RESULTS_XLSX, "{stem}-import-report.xlsx"),
+    "import-report.json": (tasks.RESULTS_JSON, "{stem}-import-report.json"),
+    "export.xlsx": (tasks.EXPORT_XLSX, "{stem}.xlsx"),
+}
+UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xls", ".ods", ".txt")
+
+
+@bp.app_context_processor
+def page_context() -> dict[str, Any]:
+    """What every page may show: the site and limits (never a token)."""
+    return {"settings": state().settings}
+
+
+def _job(job_id: str) -> Job:
+    web = state()
+    return web.store.owned(job_id, web.identity())
+
+
+@bp.get("/")
+def start() -> str:
+    web = state()
+    jobs = web.store.of_owner(web.identity())
+    return render_template("start.html", jobs=jobs[:20])
+
+
+@bp.get("/template")
+def template() -> Response:
+    """A blank template: the bundled schema or the site's live one, with or without the
+    example row (``bcdc-import template``)."""
+    from importer.site import Site
+    from importer.template.build import make_template
+
+    web = state()
+    live = request.args.get("source") == "site"
+    example = request.args.get("example") == "1"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "template.xlsx"
+        site = Site(web.settings.site_url, web.settings.site_token, timeout=30.0) if live else None
+        make_template(out, site=site, site_label=web.settings.site_url if live else "",
+                      dataset_type=web.settings.dataset_type if live else None, example=example)
+        data = out.read_bytes()
+    name = "bcdc-template" + ("-example" if example else "") + ".xlsx"
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument."
+                    "spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/upload")
+def upload() -> BaseResponse:
+    """Store the file under a new job's id, refuse it at once if the CLI would (the same
+    message), else start its check."""
+    from importer.read.safety import sniff
+
+    web = state()
+    given = request.files.get("file")
+    if given is None or not given.filename:
+        raise BadUpload("Choose a workbook (.xlsx, .xlsm or .csv) to upload.")
+    display = Path(given.filename.replace("\\", "/")).name[:200] or "upload.xlsx"
+    suffix = Path(display).suffix.lower()
+    web.sweep()
+    job = web.store.create("check", web.identity(), filename=display,
+                           input_name="input" + (suffix if suffix in UPLOAD_SUFFIXES else ""),
+                           options={"dataset_type": web.settings.dataset_type})
+    folder = web.store.folder(job.id)
+    given.save(folder / job.input_name)
+    try:
+        sniff(folder / job.input_name)
+    except WorkbookError as err:
+        message = tasks.shown_message(err, job, folder)
+        web.store.update(job.id, state=FAILED, message=message)
+        raise WorkbookError(message) from None
+    web.submit(job, None)
+    return redirect(url_for("bcdc.job", job_id=job.id), code=303)
+
+
+@bp.get("/jobs/<job_id>")
+def job(job_id: str) -> tuple[str, int]:
+    """The job's page: progress while it runs, then its result."""
+    job = _job(job_id)
+    web = state()
+    folder = web.store.folder(job.id)
+    context: dict[str, Any] = {"job": job, "resumable": resumable(job)}
+    if job.state == FAILED:
+        return render_template("failed.html", **context), 422 if job.kind == "check" else 200
+    if job.kind == "check" and job.state == DONE:
+        report = web.store.read_json(folder / tasks.REPORT_JSON)
+        only = request.args.get("show")
+        grid = grid_page(web.store.read_json(folder / tasks.GRID_JSON), report,
+                         request.args.get("sheet"), request.args.get("page", 1, type=int),
+                         None if only is None else only == "problems")
+        return render_template("check.html", report=report, grid=grid, **context), 200
+    if job.kind in ("plan", "import") and job.state not in ("queued", "running") \
+            and (folder / tasks.PLAN_JSON).exists():
+        plan = web.store.read_json(folder / tasks.PLAN_JSON)
+        page = "plan.html" if job.kind == "plan" else "results.html"
+        return render_template(page, plan=plan, **context), 200
+    return render_template("running.html", **context), 200
+
+
+@bp.get("/jobs/<job_id>/status")
+def status(job_id: str) -> Response:
+    """The job's state and progress, for the progress bar's script."""
+    job = _job(job_id)
+    return jsonify({"state": job.state, "progress": job.progress, "message": job.message})
+
+
+@bp.get("/jobs/<job_id>/files/<name>")
+def download(job_id: str, name: str) -> Response:
+    job = _job(job_id)
+    if name not in DOWNLOADS:
+        abort(404)
+    stored, shown = DOWNLOADS[name]
+    path = state().store.folder(job.id) / stored
+    if not path.is_file():
+        abort(404)
+    stem = Path(job.filename).stem or job.options.get("org", "export")
+    return send_file(path, as_attachment=True, download_name=shown.format(stem=stem),
+                     max_age=0)
+
+
+def _follow_on(parent: Job, kind: str, **options: Any) -> Job:
+    """A new job on the same uploaded file (hard-linked into its own folder)."""
+    web = state()
+    job = web.store.create(kind, web.identity(), filename=parent.filename,
+                           input_name=parent.input_name, parent=parent.id,
+                           options={"site_url": web.settings.site_url,
+                                    "dataset_type": web.settings.dataset_type,
+                                    "workers": web.settings.import_workers, **options})
+    source = web.store.folder(parent.id) / parent.input_name
+    target = web.store.folder(job.id) / job.input_name
+    try:
+        os.link(source, target)
+    except OSError:
+        target.write_bytes(source.read_bytes())
+    return job
+
+
+@bp.post("/jobs/<job_id>/plan")
+def plan(job_id: str) -> BaseResponse:
+    """The dry run (``import --dry-run``) of a checked file."""
+    return _start(_job(job_id), "plan")
+
+
+@bp.post("/jobs/<job_id>/import")
+def start_import(job_id: str) -> BaseResponse:
+    """The import of a checked (and planned) file."""
+    return _start(_job(job_id), "import")
+
+
+def _start(parent: Job, kind: str) -> BaseResponse:
+    web = state()
+    token = web.token(request.form.get("token"))
+    if not token:
+        raise BadUpload("Give your API token (from your catalogue user page) to go on.")
+    job = _follow_on(parent, kind, skip_invalid=request.form.get("skip_invalid") == "1")
+    web.submit(job, token)
+    return redirect(url_for("bcdc.job", job_id=job.id), code=303)
+
+
+@bp.post("/jobs/<job_id>/cancel")
+def cancel(job_id: str) -> BaseResponse:
+    """Stop an import as Ctrl-C does: rows in flight finish, the rest are not done."""
+    job = _job(job_id)
+    state().store.request_cancel(job.id)
+    return redirect(url_for("bcdc.job", job_id=job.id), code=303)
+
+
+@bp.post("/jobs/<job_id>/resume")
+def resume(job_id: str) -> BaseResponse:
+    """Run an interrupted import again: its journal confirms the rows already done."""
+    job = _job(job_id)
+    web = state()
+    if not resumable(job):
+        abort(409)
+    token = web.token(request.form.get("token"))
+    if not token:
+        raise BadUpload("Give your API token to resume the import.")
+    (web.store.folder(job.id) / "cancel").unlink(missing_ok=True)
+    web.store.update(job.id, state="queued", message="")
+    web.submit(job, token)
+    return redirect(url_for("bcdc.job", job_id=job.id), code=303)
+
+
+@bp.get("/export")
+def export_form() -> str:
+    """Pick an organization to export (the site's organization list)."""
+    from importer.site import Site
+    from importer.template.lists import fetch_organizations
+
+    web = state()
+    orgs = fetch_organizations(Site(web.settings.site_url, web.settings.site_token))
+    return render_template("export.html", orgs=orgs)
+
+
+@bp.post("/export")
+def export() -> BaseResponse:
+    web = state()
+    org = (request.form.get("org") or "").strip()
+    if not org:
+        raise BadUpload("Choose an organization to export.")
+    token = web.token(request.form.get("token"))
+    web.sweep()
+    job = web.store.create("export", web.identity(), filename=f"{org}.xlsx",
+                           options={"site_url": web.settings.site_url, "org": org,
+                                    "dataset_type": web.settings.dataset_type})
+    web.submit(job, token)
+    return redirect(url_for("bcdc.job", job_id=job.id), code=303)

@@ -1,0 +1,276 @@
+"""End to end in Debian's Chromium (Playwright) against ``bcdc-import serve`` and the dev
+catalogue: the editor's whole workflow, the security points, and axe-core on every page
+(0 serious or critical violations). Screenshots for the docs are taken here too."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from importer.devcat.testsite import CkanSite
+from tests.cli.clirun import run_cli
+from tests.reportdump import dump_report
+from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, marked_cells, serious_violations, serve
+from tests.web.samples import unique_sample, xss_workbook
+
+# In CI (CI=true) a missing browser fails the tests: a skip would hide a broken install step.
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
+    not CHROMIUM.exists() and not os.environ.get("CI"),
+    reason="no /usr/bin/chromium (make system-deps installs it)")]
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples"
+MISTAKES = SAMPLES / "datasets-with-mistakes.xlsx"
+EXPECTED = json.loads((SAMPLES / "datasets-with-mistakes.expected.json").read_text())
+DOCS = ROOT / "docs"
+LIMIT_MB = 2
+#: set BCDC_WEB_SCREENSHOTS=1 to (re)write the pictures in docs/
+SHOTS = os.environ.get("BCDC_WEB_SCREENSHOTS") == "1"
+
+
+@pytest.fixture(scope="module")
+def server(ckan_site: CkanSite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    jobs = tmp_path_factory.mktemp("web-jobs")
+    with serve(ckan_site.url, jobs, "--max-upload-mb", str(LIMIT_MB)) as address:
+        yield address
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                      args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def upload(page: Any, server: str, path: Path) -> None:
+    page.goto(server)
+    page.set_input_files("#file", str(path))
+    page.click("text=Upload and check")
+    page.wait_for_selector("h1:has-text('Check of'), h1:has-text('Cannot use')",
+                           timeout=120_000)
+
+
+def saved(download: Any, folder: Path) -> Path:
+    """The downloaded file, under the name the server suggested."""
+    path = folder / download.suggested_filename
+    download.save_as(path)
+    return path
+
+
+def no_serious(page: Any) -> None:
+    assert serious_violations(page) == []
+
+
+def test_template_download_opens_in_openpyxl(server: str, page: Any, tmp_path: Path) -> None:
+    page.goto(server)
+    no_serious(page)
+    if SHOTS:
+        page.screenshot(path=str(DOCS / "web-start.png"))
+    with page.expect_download() as info:
+        page.click("text=Template with an example row")
+    path = saved(info.value, tmp_path)
+    assert path.name == "bcdc-template-example.xlsx"
+    book = load_workbook(path)
+    assert book.sheetnames[:2] == ["datasets", "resources"]
+    assert book["datasets"]["B2"].value  # the example row's name
+
+
+def test_mistakes_sample_shows_its_problems_at_their_cells(server: str, page: Any,
+                                                          tmp_path: Path) -> None:
+    upload(page, server, MISTAKES)
+    found = marked_cells(page)
+    no_serious(page)
+    if SHOTS:
+        page.screenshot(path=str(DOCS / "web-check.png"), full_page=True,
+                        clip={"x": 0, "y": 0, "width": 1400, "height": 1250})
+    page.click("nav[aria-label=Sheets] >> text=resources")
+    found += marked_cells(page)
+    assert sorted(found) == sorted(tuple(e) for e in EXPECTED)
+    severities = set(page.eval_on_selector_all("[data-cell]",
+                                               "els => els.map(e => e.dataset.severity)"))
+    assert severities <= {"error", "warning"}
+    # the check report is the CLI's for the same file
+    with page.expect_download() as info:
+        page.click("text=Download the check report (.xlsx)")
+    web = saved(info.value, tmp_path / "web")
+    copy = tmp_path / MISTAKES.name
+    shutil.copy(MISTAKES, copy)
+    assert run_cli("check", copy).returncode == 1
+    assert web.name == "datasets-with-mistakes-report.xlsx"
+    assert dump_report(web) == dump_report(tmp_path / "datasets-with-mistakes-report.xlsx")
+
+
+def test_clean_sample_plan_import_progress_report_and_rerun(
+        server: str, page: Any, ckan_site: CkanSite, tmp_path: Path) -> None:
+    path, prefix = unique_sample(tmp_path)
+    upload(page, server, path)
+    assert "No errors" in page.inner_text("p.summary")
+    page.fill("#token-plan", ckan_site.admin_token)
+    page.click("text=Show the plan")
+    page.wait_for_selector("#plan-text", timeout=180_000)
+    no_serious(page)
+    statuses = page.eval_on_selector_all("#plan-rows tr[data-status]",
+                                         "els => els.map(e => e.dataset.status)")
+    assert statuses == ["would create"] * 22
+    cli = run_cli("import", path, "--url", ckan_site.url, "--dry-run",
+                  "--report", tmp_path / "cli-plan.xlsx",
+                  env={"CKAN_API_TOKEN": ckan_site.admin_token})
+    cli_lines = [line for line in cli.stdout.splitlines() if not line.startswith("Report:")]
+    assert page.inner_text("#plan-text").splitlines() == cli_lines
+    # import, reloading while it runs
+    page.fill("#token-import", ckan_site.admin_token)
+    page.click("text=Import now")
+    page.wait_for_selector("[role=progressbar]")
+    job_url = page.url
+    before = int(page.get_attribute("[role=progressbar]", "aria-valuenow") or 0)
+    page.reload()
+    bar = page.locator("[role=progressbar]")
+    assert bar.count() == 1
+    assert int(bar.get_attribute("aria-valuenow") or 0) >= before
+    no_serious(page)
+    page.wait_for_selector("h1:has-text('Import of')", timeout=300_000)
+    no_serious(page)
+    bar = page.locator("[role=progressbar]")
+    assert bar.get_attribute("aria-valuenow") == bar.get_attribute("aria-valuemax") == "22"
+    assert page.eval_on_selector_all("#result-rows tr[data-status]",
+                                     "els => els.map(e => e.dataset.status)") == \
+        ["created"] * 22
+    if SHOTS:
+        page.screenshot(path=str(DOCS / "web-import.png"), full_page=False)
+    # a second tab of the same browser sees the same finished job
+    other = page.context.new_page()
+    other.goto(job_url)
+    assert other.locator("#result-rows tr[data-status='created']").count() == 22
+    # the second import of the same file: all unchanged, as the CLI says after it
+    upload(page, server, path)
+    page.fill("#token-plan", ckan_site.admin_token)
+    page.click("text=Show the plan")
+    page.wait_for_selector("#plan-text", timeout=180_000)
+    page.fill("#token-import", ckan_site.admin_token)
+    page.click("text=Import now")
+    page.wait_for_selector("h1:has-text('Import of')", timeout=300_000)
+    with page.expect_download() as info:
+        page.click("text=Download the results (JSON)")
+    web = json.loads(saved(info.value, tmp_path / "web").read_text())
+    cli = run_cli("import", path, "--url", ckan_site.url, "--json", tmp_path / "cli.json",
+                  "--report", tmp_path / "cli.xlsx",
+                  env={"CKAN_API_TOKEN": ckan_site.admin_token})
+    assert cli.returncode == 0, cli.stderr
+    cli_json = json.loads((tmp_path / "cli.json").read_text())
+    rows = [(r["sheet"], r["row"], r["name"], r["status"]) for r in web["rows"]]
+    assert rows == [(r["sheet"], r["row"], r["name"], r["status"]) for r in cli_json["rows"]]
+    assert {r[3] for r in rows} == {"unchanged"}
+    assert all(r[2].startswith(prefix) for r in rows)
+
+
+def test_two_browsers_cannot_see_each_others_jobs(server: str, browser: Any) -> None:
+    mine, theirs = browser.new_context(), browser.new_context()
+    page = mine.new_page()
+    upload(page, server, MISTAKES)
+    answer = theirs.new_page().goto(page.url)
+    assert answer.status == 404
+    status = theirs.request.get(page.url + "/status")
+    assert status.status == 404
+    mine.close()
+    theirs.close()
+
+
+def test_xss_in_a_cell_shows_as_text_and_csrf_is_refused(server: str, page: Any,
+                                                         tmp_path: Path) -> None:
+    path = xss_workbook(tmp_path)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    upload(page, server, path)
+    assert page.locator("td:has-text('<script>alert(1)</script>')").count() == 1
+    assert page.locator("img[src=x]").count() == 0
+    assert dialogs == []
+    # a form posted without this site's CSRF token (as another site's page would)
+    answer = page.request.post(server + "upload", multipart={
+        "file": {"name": "a.xlsx", "mimeType": "application/octet-stream",
+                 "buffer": path.read_bytes()}})
+    assert answer.status == 400
+    assert "This form was not sent from this site's page" in html.unescape(answer.text())
+
+
+def test_over_limit_upload_gets_413_with_the_limit(server: str, page: Any) -> None:
+    page.goto(server)
+    page.set_input_files("#file", files=[{"name": "big.xlsx", "mimeType": "application/zip",
+                                          "buffer": b"x" * (LIMIT_MB * 1024 * 1024 + 1)}])
+    with page.expect_navigation() as nav:
+        page.click("text=Upload and check")
+    assert nav.value.status == 413
+    assert f"({LIMIT_MB} MB)" in page.inner_text("p.alert")
+    no_serious(page)
+
+
+def test_bad_file_gets_the_cli_message(server: str, page: Any, tmp_path: Path) -> None:
+    path = tmp_path / "empty.xlsx"
+    path.write_bytes(b"")
+    upload(page, server, path)
+    assert page.inner_text("p.alert") == "✖ empty.xlsx is empty (0 bytes)"
+    no_serious(page)
+
+
+def test_export_page_and_keyboard_only_upload(server: str, page: Any) -> None:
+    page.goto(server + "export")
+    no_serious(page)
+    assert page.locator("select#org option").count() >= 2
+    # keyboard only: Tab to the file input, open the chooser with Space, Tab to the button
+    page.goto(server)
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "file":
+            break
+    assert page.evaluate("document.activeElement.id") == "file"
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(str(MISTAKES))
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Upload and check"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Check of')", timeout=120_000)
+    # a problem cell is reachable by keyboard and says its problem as text
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.dataset.cell || ''"):
+            break
+    cell = page.evaluate("document.activeElement.dataset.cell")
+    assert cell == "datasets!AQ1"
+    assert page.evaluate("document.activeElement.innerText").endswith(
+        "warning: 'internal_notes' is not a dataset field of this catalogue, so the values "
+        "in column AQ are not read.")
+
+
+def test_drag_and_drop_upload(server: str, page: Any) -> None:
+    import base64
+
+    page.goto(server)
+    page.evaluate("""(data) => {
+        const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], "datasets-with-mistakes.xlsx"));
+        document.getElementById("dropzone").dispatchEvent(
+            new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+    }""", base64.b64encode(MISTAKES.read_bytes()).decode())
+    page.wait_for_selector("h1:has-text('Check of datasets-with-mistakes.xlsx')",
+                           timeout=120_000)
+    assert ("datasets", "E2", "required") in marked_cells(page)
