@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -134,6 +134,16 @@ def writable_orgs(client: Client) -> set[str]:
     return out
 
 
+def org_label(org: str, stored: Mapping[str, Any] | None) -> str:
+    """An organization as a person knows it: ``name ("Title")`` from the stored record's
+    embedded organization when ``org`` is its id (or name), else ``org`` as given."""
+    embedded = (stored or {}).get("organization")
+    if isinstance(embedded, Mapping) and org in (embedded.get("id"), embedded.get("name")):
+        name, title = embedded.get("name") or org, embedded.get("title")
+        return f"{name} ({title!r})" if title and title != name else str(name)
+    return org
+
+
 def _rights_outcome(plan: RowPlan, orgs: set[str]) -> RowOutcome | None:
     """A failed outcome, without sending, when the token may not write this row's org."""
     if not plan.writes:
@@ -143,8 +153,9 @@ def _rights_outcome(plan: RowPlan, orgs: set[str]) -> RowOutcome | None:
     for org in (t for t in targets if t):
         if str(org) not in orgs:
             verb = "create" if plan.action is Action.CREATE else "edit"
-            msg = (f"This API token may not {verb} records in organization {org}: ask an "
-                   "admin of that organization to make you an editor, or use another token.")
+            msg = (f"This API token may not {verb} records in organization "
+                   f"{org_label(str(org), plan.existing)}: ask an admin of that organization "
+                   "to make you an editor, or use another token.")
             cell = plan.record.locate("owner_org")
             problem = (cell.problem("not-authorized", msg, field="owner_org") if cell
                        else plan.record.row_problem("not-authorized", msg, field="owner_org"))
