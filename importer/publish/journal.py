@@ -114,6 +114,30 @@ def _ends_mid_line(path: Path) -> bool:
         return fh.read(1) != b"\n"
 
 
+def set_aside_path(path: Path) -> Path:
+    """Where a finished (or outdated) journal goes when a new run starts: ``.prev``, else
+    ``.prev.2``, ``.prev.3`` ... An earlier run's journal is never overwritten: it holds
+    the pre-images ``undo`` needs to take that run back."""
+    first = path.with_name(path.name + ".prev")
+    if not first.exists():
+        return first
+    n = 2
+    while path.with_name(f"{path.name}.prev.{n}").exists():
+        n += 1
+    return path.with_name(f"{path.name}.prev.{n}")
+
+
+def latest_set_aside(path: Path) -> Path | None:
+    """The journal the last new run set aside (the highest generation), if any."""
+    first = path.with_name(path.name + ".prev")
+    if not first.exists():
+        return None
+    n = 2
+    while path.with_name(f"{path.name}.prev.{n}").exists():
+        n += 1
+    return first if n == 2 else path.with_name(f"{path.name}.prev.{n - 1}")
+
+
 class Journal:
     """Appends outcome lines durably; thread-safe (workers report concurrently)."""
 
@@ -125,7 +149,7 @@ class Journal:
     def open(self, header: dict[str, Any], fresh: bool) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if fresh and self.path.exists():
-            os.replace(self.path, self.path.with_suffix(self.path.suffix + ".prev"))
+            os.replace(self.path, set_aside_path(self.path))
         torn = _ends_mid_line(self.path)
         self._fh = self.path.open("a", encoding="utf-8")
         if torn:  # a line cut by kill -9: end it, so it cannot swallow the next one

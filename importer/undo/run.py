@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from importer.errors import AuthError, SiteError, WorkbookError
-from importer.publish.journal import Journal, journal_entries
+from importer.publish.journal import Journal, journal_entries, latest_set_aside
 from importer.publish.pool import Pool
 from importer.publish.progress import Progress
 from importer.publish.transport import Client, Stopped
@@ -342,8 +342,8 @@ def undo_import(path: Path, token: str, options: UndoOptions, *, url: str | None
         result = undo_rows(journal, conn.client, layout, opts, progress=progress)
     finally:
         conn.client.transport.close()
-    prev = journal.path.with_name(journal.path.name + ".prev")
-    if not journal.rows and prev.is_file():
+    prev = latest_set_aside(journal.path)
+    if not journal.rows and prev is not None:
         result.notices.append(
             f"Nothing to undo: the last import run in {journal.path.name} wrote nothing "
             f"(every row unchanged). The run before it was set aside as {prev.name}: "
