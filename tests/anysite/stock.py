@@ -63,7 +63,7 @@ def stock_package(i: int) -> dict[str, Any]:
         "author_email": "author@example.org", "maintainer": "", "maintainer_email": "",
         "private": False, "state": "active",
         "tags": [{"name": "probe"}], "extras": [],
-        "resources": [{"id": f"{pid[:-4]}r{i:03d}", "package_id": pid, "position": 0,
+        "resources": [{"id": f"00000000-0000-0000-0001-{i:012d}", "package_id": pid, "position": 0,
                        "url": f"https://example.org/{i}.csv", "name": f"Data {i}",
                        "description": "", "format": "CSV"}],
     }
