@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from importer.cli.options import pace_options, results_options, safety_options
 from importer.errors import Interrupted, WorkbookError
 from importer.files import is_special, special_input_message
 from importer.report.outputs import Outputs, check_targets
@@ -33,32 +34,27 @@ def _prompt() -> str:
 @click.option("--site", "site_name", metavar="NAME", help="A named site from the config file.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Config file of named sites (default ~/.config/bcdc-importer/sites.toml).")
+@click.option("--type", "dataset_type", default=None, metavar="TYPE",
+              help="Dataset type of the site's schema [default: the site config's type, "
+                   "else the one FILE was made for, else the site's only type, or "
+                   "bcdc_dataset among several].")
 @click.option("--dry-run", is_flag=True, help="Plan and report; send no write.")
 @click.option("--skip-invalid", is_flag=True,
               help="Send the valid rows even when other rows have errors.")
-@click.option("--workers", type=click.IntRange(1, 16), default=3, show_default=True,
-              help="Rows sent in parallel.")
-@click.option("--max-rate", type=click.FloatRange(min=0.1), default=None,
-              help="At most this many requests per second.")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
-              help="Seconds to wait for one answer before retrying.")
+@pace_options("Rows sent in parallel.")
 @click.option("--publish", is_flag=True,
-              help="Move each DRAFT record written to PENDING PUBLISH.")
+              help="Move each DRAFT record written to PENDING PUBLISH (BC Data Catalogue "
+                   "schema only: an error on a site without publish_state).")
 @click.option("--create-only", is_flag=True, help="Only create; skip rows that exist.")
 @click.option("--update-only", is_flag=True, help="Only update; skip rows that do not exist.")
-@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Results workbook (default FILE-import-report.xlsx next to FILE).")
-@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also write the results as JSON.")
+@results_options("Results workbook (default FILE-import-report.xlsx next to FILE).")
 @click.option("--columns", "columns_path", type=click.Path(path_type=Path, dir_okay=False),
               metavar="MAPPING", help="Column mapping (JSON) for a workbook with headers of "
               "its own (see `bcdc-import columns`).")
-@click.option("--insecure-http", is_flag=True,
-              help="Allow plain http:// to a site that is not on this machine.")
-@click.option("--force", is_flag=True,
-              help="Overwrite report/JSON files that are not bcdc-import reports.")
+@safety_options()
 def import_command(file: Path, url: str | None, site_name: str | None,
-                   config_path: Path | None, dry_run: bool, skip_invalid: bool, workers: int,
+                   config_path: Path | None, dataset_type: str | None, dry_run: bool,
+                   skip_invalid: bool, workers: int,
                    max_rate: float | None, timeout: float, publish: bool, create_only: bool,
                    update_only: bool, report_path: Path | None, json_path: Path | None,
                    columns_path: Path | None, insecure_http: bool, force: bool) -> int:
@@ -89,7 +85,9 @@ def import_command(file: Path, url: str | None, site_name: str | None,
     options = ImportOptions(dry_run=dry_run, skip_invalid=skip_invalid, workers=workers,
                             publish=publish, create_only=create_only,
                             update_only=update_only, columns=columns_path,
-                            journal_path=None if dry_run else journal_path(report))
+                            journal_path=None if dry_run else journal_path(report),
+                            dataset_type=dataset_type or (site_cfg.dataset_type
+                                                          if site_cfg else None))
     result = import_and_report(file, site_url, token, options, report=report,
                                json_path=json_path, timeout=timeout, max_rate=max_rate,
                                progress=Progress(sys.stderr))

@@ -135,7 +135,7 @@ def _wait_for(journal: Path, marker: str, count: int, proc: subprocess.Popen[str
         if journal.exists() and journal.read_text().count(marker) >= count:
             return
         time.sleep(0.01)
-    pytest.fail("the import did not get going")
+    pytest.fail("the run did not get going")
 
 
 @pytest.mark.parametrize("kill_at", [1, 8, 25])
