@@ -118,3 +118,42 @@ def test_the_undo_token_is_in_no_file_page_or_url(app: Flask, tmp_path: Path) ->
     for path in (tmp_path / "jobs").rglob("*"):
         if path.is_file():
             assert secret.encode() not in path.read_bytes(), path
+
+
+def test_the_dry_run_page_shows_conflicts_and_offers_no_undo_when_nothing_would(
+        app: Flask, tmp_path: Path) -> None:
+    client = app.test_client()
+    imported = finished_import(app, client, tmp_path, [RUN, CREATED])
+    store = JobStore(tmp_path / "jobs")
+    plan = store.create("undo-plan", imported.owner, filename="datasets.xlsx", state=DONE,
+                        parent=imported.id)
+    (store.folder(plan.id) / "undo-report.json").write_text(json.dumps({
+        "dry_run": True, "statuses": {"conflict": 1}, "notices": [],
+        "rows": [{"sheet": "datasets", "row": 2, "name": "a", "id": "id-1",
+                  "status": "conflict", "url": f"{NO_SITE}/dataset/a", "restored": [],
+                  "conflicts": [{"field": "notes", "old": "A", "imported": "B",
+                                 "current": "<b>C</b>",
+                                 "message": "notes was changed after the import; kept "
+                                            "as it is now"}],
+                  "done": [], "message": "", "confirmed": False}]}))
+    page = client.get(f"/jobs/{plan.id}").get_data(as_text=True)
+    assert '<p id="undo-summary">1 rows written by the import: 1 conflict.</p>' in page
+    found = re.search(r'<li data-conflict="notes">(.*?)</li>', page, re.DOTALL)
+    assert found, page
+    assert html.unescape(found.group(1)) == (
+        '<span aria-hidden="true">✖ </span>notes was changed after the import; kept as it is '
+        "now (before the import 'A', imported 'B', now '<b>C</b>')")
+    assert "<b>C</b>" not in page  # escaped
+    assert "Undo now</button>" not in page
+    assert "Nothing to put back" in page
+
+
+def test_an_undo_the_server_stopped_points_back_to_the_import(app: Flask,
+                                                              tmp_path: Path) -> None:
+    client = app.test_client()
+    imported = finished_import(app, client, tmp_path, [RUN, CREATED])
+    store = JobStore(tmp_path / "jobs")
+    undo = store.create("undo", imported.owner, filename="datasets.xlsx",
+                        state="interrupted", parent=imported.id)
+    page = client.get(f"/jobs/{undo.id}").get_data(as_text=True)
+    assert f'<a href="/jobs/{imported.id}">Undo the import again from its page</a>' in page
