@@ -35,6 +35,16 @@ def keyboard_to(tab: Any, selector_js: str, limit: int = 80) -> None:
     raise AssertionError(f"Tab never reached {selector_js}")
 
 
+def keyboard_submit(tab: Any, field_id: str, token: str, button: str) -> None:
+    """By keyboard only: Tab to the token field, type the token, Tab to the form's button
+    (it must be the next stop), press Enter."""
+    keyboard_to(tab, f"el.id === '{field_id}'")
+    tab.keyboard.type(token)
+    tab.keyboard.press("Tab")
+    assert tab.evaluate("document.activeElement.textContent") == button
+    tab.keyboard.press("Enter")
+
+
 def test_undo_this_import_dry_run_then_undo_now_by_keyboard(
         server: str, page: Any, ckan_site: CkanSite, tmp_path: Path) -> None:  # noqa: F811
     prefix = "u" + uuid.uuid4().hex[:8]
@@ -61,11 +71,7 @@ def test_undo_this_import_dry_run_then_undo_now_by_keyboard(
     imported = show(ckan_site, first["name"])
     assert imported["notes"] == "New description 1."
     # Undo this import, by keyboard: type the token, Tab to the button, Enter
-    keyboard_to(page, "el.id === 'token-undo'")
-    page.keyboard.type(token)
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent") == "Undo this import"
-    page.keyboard.press("Enter")
+    keyboard_submit(page, "token-undo", token, "Undo this import")
     page.wait_for_selector("h1:has-text('Undo plan for the import of undo-me.xlsx')",
                            timeout=180_000)
     no_serious(page)
@@ -81,11 +87,7 @@ def test_undo_this_import_dry_run_then_undo_now_by_keyboard(
         page.screenshot(path=str(DOCS / "web-undo-plan.png"), full_page=False)
     # the dry run sent nothing
     assert show(ckan_site, first["name"])["metadata_modified"] == imported["metadata_modified"]
-    keyboard_to(page, "el.id === 'token-undo-now'")
-    page.keyboard.type(token)
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent") == "Undo now"
-    page.keyboard.press("Enter")
+    keyboard_submit(page, "token-undo-now", token, "Undo now")
     page.wait_for_selector("h1:has-text('Undo of the import of undo-me.xlsx: done')",
                            timeout=300_000)
     no_serious(page)
