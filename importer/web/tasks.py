@@ -72,8 +72,8 @@ def check_body(store: JobStore, job: Job, folder: Path, token: str | None) -> di
     from importer.gcpause import gc_paused
     from importer.report.outputs import Outputs, write_check_outputs
 
-    layout, resolver = check_setup(None, None, job.options.get("dataset_type", "bcdc_dataset"))
     source = folder / job.input_name
+    layout, resolver = check_setup(None, None, job.options.get("dataset_type"), source)
     with gc_paused():  # as the CLI's check: the collector would only walk the records
         result = run_check(source, layout, resolver=resolver)
         summary = write_check_outputs(
@@ -160,7 +160,8 @@ def import_body(store: JobStore, job: Job, folder: Path, token: str | None) -> d
     opts = job.options
     options = ImportOptions(dry_run=dry_run, skip_invalid=bool(opts.get("skip_invalid")),
                             workers=int(opts.get("workers", 3)),
-                            journal_path=None if dry_run else folder / JOURNAL)
+                            journal_path=None if dry_run else folder / JOURNAL,
+                            dataset_type=opts.get("dataset_type"))
     source = folder / job.input_name
     report = folder / RESULTS_XLSX
     result = import_and_report(source, opts["site_url"], token, options, report=report,
@@ -201,7 +202,7 @@ def export_body(store: JobStore, job: Job, folder: Path, token: str | None) -> d
     url = job.options["site_url"]
     site = Site(url, token)
     lists = ChoiceLists.from_site(site)
-    schema, note = site_schema(site, job.options.get("dataset_type", "bcdc_dataset"), url)
+    schema, note = site_schema(site, job.options.get("dataset_type"), url)
 
     def progress(done: int, total: int | None) -> None:
         store.update(job.id, progress={"done": done, "total": total or 0, "by_status": {}})
