@@ -24,6 +24,11 @@ RESULTS_XLSX = "import-report.xlsx"
 RESULTS_JSON = "import-report.json"
 JOURNAL = "journal.jsonl"
 EXPORT_XLSX = "export.xlsx"
+UNDO_XLSX = "undo-report.xlsx"
+UNDO_JSON = "undo-report.json"
+UNDO_JOURNAL = "undo-journal.jsonl"
+#: the jobs that undo an import: its dry run, then the undo itself
+UNDO_KINDS = ("undo-plan", "undo")
 
 
 def shown_message(err: Exception, job: Job, folder: Path) -> str:
@@ -213,5 +218,31 @@ def export_body(store: JobStore, job: Job, folder: Path, token: str | None) -> d
             "note": note or "", "not_exported": list(result.not_exported)}
 
 
+# -- undo ----------------------------------------------------------------------------------
+
+
+def undo_body(store: JobStore, job: Job, folder: Path, token: str | None) -> dict[str, Any]:
+    """``bcdc-import undo JOURNAL`` (``--dry-run`` for an undo-plan job) on the journal of
+    the import job ``job.parent``; undo's own journal and reports go in this job's folder."""
+    from importer.errors import AuthError
+    from importer.undo import UndoOptions, undo_import
+    from importer.undo.report import write_undo_json, write_undo_workbook
+
+    if not token:
+        raise AuthError("an API token is needed: give yours on the page")
+    if not job.parent:
+        raise ImporterError("this undo job names no import")
+    dry_run = job.kind == "undo-plan"
+    options = UndoOptions(dry_run=dry_run, workers=int(job.options.get("workers", 3)),
+                          journal_path=None if dry_run else folder / UNDO_JOURNAL)
+    result = undo_import(store.folder(job.parent) / JOURNAL, token, options,
+                         url=job.options["site_url"],
+                         progress=None if dry_run else JobProgress(store, job.id))
+    write_undo_workbook(result, folder / UNDO_XLSX)
+    write_undo_json(result, folder / UNDO_JSON, folder / UNDO_XLSX)
+    return {"counts": dict(result.counts), "interrupted": result.interrupted,
+            "exit_code": result.exit_code}
+
+
 BODIES = {"check": check_body, "plan": import_body, "import": import_body,
-          "export": export_body}
+          "export": export_body, "undo-plan": undo_body, "undo": undo_body}
