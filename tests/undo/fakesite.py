@@ -77,7 +77,9 @@ class FakeSite(Transport):
         pkg = copy.deepcopy(data)
         pkg["id"] = f"new-{pkg['name']}"
         pkg["state"] = "active"
-        pkg["resources"] = [{**r, "id": f"{pkg['id']}-r{i}"}
+        # as CKAN: an embedded resource keeps the id the client chose
+        # (tests/contract/test_resource_ids.py)
+        pkg["resources"] = [{**r, "id": r.get("id") or f"{pkg['id']}-r{i}"}
                             for i, r in enumerate(pkg.get("resources") or [])]
         self.packages[pkg["id"]] = self._touch(pkg)
         return _ok(pkg)
