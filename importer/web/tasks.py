@@ -24,6 +24,9 @@ RESULTS_XLSX = "import-report.xlsx"
 RESULTS_JSON = "import-report.json"
 JOURNAL = "journal.jsonl"
 EXPORT_XLSX = "export.xlsx"
+#: the matching step's proposal, and the column mapping the editor confirmed
+PROPOSAL_JSON = "proposal.json"
+COLUMNS_JSON = "columns.json"
 
 
 def shown_message(err: Exception, job: Job, folder: Path) -> str:
@@ -62,15 +65,25 @@ def _now() -> str:
 
 
 def check_body(store: JobStore, job: Job, folder: Path, token: str | None) -> dict[str, Any]:
-    """``bcdc-import check FILE`` (offline, the bundled schema), plus the grid data."""
+    """``bcdc-import check FILE [--columns MAPPING]`` (offline, the bundled schema), plus
+    the grid data. A workbook with headers of its own and no confirmed mapping stops
+    before the check with the proposed mapping, for the matching step."""
     from importer.check import check_setup, run_check
     from importer.gcpause import gc_paused
     from importer.report.outputs import Outputs, write_check_outputs
 
     layout, resolver = check_setup(None, None, job.options.get("dataset_type", "bcdc_dataset"))
     source = folder / job.input_name
+    mapping = job_mapping(job, folder, layout)
+    if mapping is None:
+        from importer.read.suggest import needs_matching, proposal_json, propose_mapping
+
+        proposal = propose_mapping(source, layout)
+        if needs_matching(proposal):
+            store.write_json(folder / PROPOSAL_JSON, proposal_json(proposal, layout))
+            return {"needs_matching": True}
     with gc_paused():  # as the CLI's check: the collector would only walk the records
-        result = run_check(source, layout, resolver=resolver)
+        result = run_check(source, layout, resolver=resolver, mapping=mapping)
         summary = write_check_outputs(
             result, Outputs(source, folder / REPORT_XLSX, folder / REPORT_JSON,
                             label=job.filename),
@@ -78,7 +91,26 @@ def check_body(store: JobStore, job: Job, folder: Path, token: str | None) -> di
             facts=[("Checked against", "the bundled bcdc_dataset schema (offline)")])
         store.write_json(folder / GRID_JSON, grid_data(result.read))
     return {"valid": summary.valid, "errors": summary.errors, "warnings": summary.warnings,
-            "rows_checked": result.rows_checked, "rows_with_errors": result.rows_with_errors}
+            "rows_checked": result.rows_checked, "rows_with_errors": result.rows_with_errors,
+            "mapping": mapping.describe() if mapping is not None else ""}
+
+
+def mapping_name(job: Job) -> str:
+    """The name a job's column mapping is shown and downloaded under."""
+    return f"{Path(job.filename).stem or 'workbook'}-columns.json"
+
+
+def job_mapping(job: Job, folder: Path, layout: Any) -> Any:
+    """The column mapping the editor confirmed for this job's upload (``None``: none)."""
+    import json
+
+    from importer.read.mapping import parse_mapping
+
+    path = folder / COLUMNS_JSON
+    if not path.is_file():
+        return None
+    return parse_mapping(json.loads(path.read_text(encoding="utf-8")), layout,
+                         mapping_name(job))
 
 
 def grid_data(read: Any) -> dict[str, Any]:
@@ -155,7 +187,9 @@ def import_body(store: JobStore, job: Job, folder: Path, token: str | None) -> d
     opts = job.options
     options = ImportOptions(dry_run=dry_run, skip_invalid=bool(opts.get("skip_invalid")),
                             workers=int(opts.get("workers", 3)),
-                            journal_path=None if dry_run else folder / JOURNAL)
+                            journal_path=None if dry_run else folder / JOURNAL,
+                            columns=(folder / mapping_name(job)
+                                     if (folder / mapping_name(job)).is_file() else None))
     source = folder / job.input_name
     report = folder / RESULTS_XLSX
     result = import_and_report(source, opts["site_url"], token, options, report=report,

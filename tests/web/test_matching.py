@@ -1,0 +1,142 @@
+"""The matching step (issue 15, item 1) through Flask's test client: an upload with headers
+of its own is matched before the check; the confirmed mapping is applied by the library,
+downloadable, remembered for the session and named on the check page."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.web.conftest import csrf, upload
+from tests.web.test_views import MISTAKES, marked_cells
+
+ROOT = Path(__file__).resolve().parents[2]
+INVENTORY = ROOT / "samples" / "inventory.xlsx"
+REVIEWED = json.loads((ROOT / "samples" / "inventory-columns.json").read_text())
+EXPECTED = sorted(tuple(e) for e in json.loads(
+    (ROOT / "samples" / "inventory.expected.json").read_text()))
+
+
+def selects(page: str) -> dict[str, str]:
+    """header -> the selected template column ('' = ignore) of every row of the page."""
+    out = {}
+    for header, body in re.findall(r'<tr data-header="([^"]*)">(.*?)</tr>', page, re.DOTALL):
+        chosen = re.search(r'<option value="([^"]*)" selected>', body)
+        out[html.unescape(header)] = chosen.group(1) if chosen else ""
+    return out
+
+
+def field_names(page: str) -> dict[str, str]:
+    """header -> the select's form name."""
+    return {html.unescape(h): n for h, n in
+            re.findall(r'<tr data-header="([^"]*)">.*?<select id="[^"]+" name="([^"]+)"',
+                       page, re.DOTALL)}
+
+
+def confirm(client: FlaskClient, job_path: str, page: str,
+            changes: dict[str, str | None]) -> Any:
+    names = field_names(page)
+    form = {names[h]: (v or "") for h, v in selects(page).items()}
+    form.update({names[h]: (v or "") for h, v in changes.items()})
+    form["csrf_token"] = csrf(client, job_path)
+    return client.post(f"{job_path}/columns", data=form, follow_redirects=True)
+
+
+CORRECTIONS = {"Show contact?": "contacts_1_displayed", "Replaced by": "replacement_record"}
+
+
+def test_inventory_goes_to_the_matching_step_with_the_proposal(client: FlaskClient) -> None:
+    answer = upload(client, INVENTORY)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert "<h1>Match the columns of inventory.xlsx</h1>" in page
+    proposed = selects(page)
+    reviewed = REVIEWED["datasets"]["columns"]
+    assert list(proposed) == list(reviewed)
+    wrong = {h for h in reviewed if (proposed[h] or None) != reviewed[h]}
+    assert wrong == set(CORRECTIONS)
+    assert "report.json" not in page  # no check ran yet
+    assert not (Path(client.application.extensions["bcdc_importer"].store.folder(
+        answer.request.path.rsplit("/", 1)[1])) / "report.json").exists()
+
+
+def test_confirmed_mapping_is_applied_named_downloadable_and_remembered(
+        client: FlaskClient) -> None:
+    first = upload(client, INVENTORY)
+    job_path = first.request.path
+    checked = confirm(client, job_path, first.get_data(as_text=True), CORRECTIONS)
+    page = checked.get_data(as_text=True)
+    assert checked.status_code == 200
+    assert sorted(marked_cells(page)) == EXPECTED
+    assert ("<strong>Column mapping applied:</strong> inventory-columns.json: 19 column(s) "
+            "mapped, 1 ignored") in page
+    got = client.get(f"{job_path}/files/columns.json")
+    assert got.status_code == 200
+    assert 'filename=inventory-columns.json' in got.headers["Content-Disposition"]
+    assert json.loads(got.get_data()) == REVIEWED
+    report = json.loads(client.get(f"{job_path}/files/report.json").get_data())
+    assert report["column_mapping"] == REVIEWED
+    again = upload(client, INVENTORY, name="inventory-copy.xlsx")
+    offered = again.get_data(as_text=True)
+    assert 'id="earlier"' in offered
+    assert {h: v or None for h, v in selects(offered).items()} == REVIEWED["datasets"]["columns"]
+    assert sorted(marked_cells(confirm(client, again.request.path, offered, {})
+                               .get_data(as_text=True))) == EXPECTED
+
+
+def test_the_remembered_mapping_is_this_sessions_only(app: Flask) -> None:
+    mine, theirs = app.test_client(), app.test_client()
+    first = upload(mine, INVENTORY)
+    confirm(mine, first.request.path, first.get_data(as_text=True), CORRECTIONS)
+    other = upload(theirs, INVENTORY).get_data(as_text=True)
+    assert 'id="earlier"' not in other
+    assert selects(other)["Show contact?"] != "contacts_1_displayed"
+    assert theirs.post(f"{first.request.path}/columns",
+                       data={"csrf_token": csrf(theirs)}).status_code == 404
+
+
+def test_two_headers_for_one_column_is_400_with_the_librarys_message(
+        client: FlaskClient) -> None:
+    first = upload(client, INVENTORY)
+    answer = confirm(client, first.request.path, first.get_data(as_text=True),
+                     {"Short Name": "title"})
+    assert answer.status_code == 400
+    text = html.unescape(answer.get_data(as_text=True))
+    assert ("inventory-columns.json, datasets: 'Dataset Title' and 'Short Name' both map to "
+            "'title'; a column can be filled from one header only") in text
+    assert selects(answer.get_data(as_text=True))["Short Name"] == "title"
+
+
+def test_a_column_that_is_not_in_the_schema_is_400(client: FlaskClient) -> None:
+    first = upload(client, INVENTORY)
+    answer = confirm(client, first.request.path, first.get_data(as_text=True),
+                     {"Internal ref": "no_such_column"})
+    assert answer.status_code == 400
+    assert "maps to &#39;no_such_column&#39;, which is not a column of this schema" in \
+        answer.get_data(as_text=True)
+
+
+def missing(page: str) -> list[str]:
+    found = re.search(r'<div class="missing" id="missing-datasets">(.*?)</div>', page, re.DOTALL)
+    return re.findall(r"<li><code>([^<]+)</code>", found.group(1)) if found else []
+
+
+def test_required_columns_nothing_maps_to_are_listed(client: FlaskClient) -> None:
+    first = upload(client, INVENTORY)
+    assert missing(first.get_data(as_text=True)) == ["contacts_1_org"]
+    answer = confirm(client, first.request.path, first.get_data(as_text=True),
+                     {"Short Name": "title"})  # refused: the page shows what was chosen
+    assert answer.status_code == 400
+    assert missing(answer.get_data(as_text=True)) == ["name", "contacts_1_org"]
+
+
+def test_a_template_workbook_goes_straight_to_the_check(client: FlaskClient) -> None:
+    page = upload(client, MISTAKES).get_data(as_text=True)
+    assert "Match the columns" not in page
+    assert "Column mapping applied" not in page
