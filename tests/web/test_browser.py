@@ -274,3 +274,57 @@ def test_drag_and_drop_upload(server: str, page: Any) -> None:
     page.wait_for_selector("h1:has-text('Check of datasets-with-mistakes.xlsx')",
                            timeout=120_000)
     assert ("datasets", "E2", "required") in marked_cells(page)
+
+
+# -- issue 15: the matching step ------------------------------------------------------------
+
+INVENTORY = SAMPLES / "inventory.xlsx"
+EXPECTED = sorted(tuple(e) for e in json.loads(
+    (SAMPLES / "inventory.expected.json").read_text()))
+REVIEWED = json.loads((SAMPLES / "inventory-columns.json").read_text())
+
+
+def upload_to_matching(page: Any, server: str) -> None:
+    page.goto(server)
+    page.set_input_files("#file", str(INVENTORY))
+    page.click("text=Upload and check")
+    page.wait_for_selector("h1:has-text('Match the columns')", timeout=120_000)
+
+
+def test_inventory_matched_checked_and_the_cli_agrees(
+        server: str, page: Any, tmp_path: Path) -> None:
+    upload_to_matching(page, server)
+    no_serious(page)
+    for header, target in (("Show contact?", "contacts_1_displayed"),
+                           ("Replaced by", "replacement_record")):
+        page.select_option(f"tr[data-header='{header}'] select", target)
+    if SHOTS:
+        page.screenshot(path=str(DOCS / "web-matching.png"), full_page=True,
+                        clip={"x": 0, "y": 0, "width": 1400, "height": 1250})
+    page.focus("#match-form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Check of')", timeout=120_000)
+    no_serious(page)
+    assert sorted(marked_cells(page)) == EXPECTED
+    assert "inventory-columns.json: 19 column(s) mapped, 1 ignored" in \
+        page.inner_text("#mapping-applied")
+    with page.expect_download() as info:
+        page.click("text=Download the column mapping (JSON)")
+    mapping = saved(info.value, tmp_path)
+    assert mapping.name == "inventory-columns.json"
+    assert json.loads(mapping.read_text()) == REVIEWED
+    with page.expect_download() as info:
+        page.click("text=Download the check report (.xlsx)")
+    web = saved(info.value, tmp_path / "web")
+    copy = tmp_path / INVENTORY.name
+    shutil.copy(INVENTORY, copy)
+    assert run_cli("check", copy, "--columns", mapping).returncode == 1
+    assert dump_report(web) == dump_report(tmp_path / "inventory-report.xlsx")
+    # the same headers again: the saved mapping is offered, one Enter applies it
+    upload_to_matching(page, server)
+    assert page.is_visible("#earlier")
+    assert page.input_value("tr[data-header='Show contact?'] select") == "contacts_1_displayed"
+    page.focus("#match-form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Check of')", timeout=120_000)
+    assert sorted(marked_cells(page)) == EXPECTED
