@@ -39,6 +39,7 @@ from importer.publish.plan import (
 from importer.publish.progress import Progress
 from importer.publish.transport import Client, RateLimiter, Transport
 from importer.read import read_workbook
+from importer.read.edits import Edit, apply_edits, edit_lines, load_edits
 from importer.read.mapping import ColumnMapping, load_mapping
 from importer.read.reader import explain_merged
 from importer.records import DatasetRecord
@@ -58,6 +59,8 @@ class ImportOptions:
     journal_path: Path | None = None
     #: a column mapping file for a workbook with headers of its own (``--columns``).
     columns: Path | None = None
+    #: cells corrected in the web app (an edits file, :mod:`importer.read.edits`).
+    edits: Path | None = None
 
 
 @dataclass
@@ -521,11 +524,12 @@ class ImportResolver(SiteResolver):
 def check_for_import(path: Path, conn: Connection, base: Layout,
                      existing: Existing | None = None,
                      workers: int = 3,
-                     mapping: ColumnMapping | None = None) -> tuple[CheckResult, Existing]:
+                     mapping: ColumnMapping | None = None,
+                     edits: Sequence[Edit] = ()) -> tuple[CheckResult, Existing]:
     """The checks of ``check``, with each row validated as what it will be: a create
     (every required field) or an update of the record found by id or name (only what the
     row gives)."""
-    read = read_workbook(path, base, mapping)
+    read = apply_edits(read_workbook(path, base, mapping), edits)
     if not read.datasets:
         raise WorkbookError(f"{path.name}: the datasets sheet has no rows: nothing to import")
     mapped = map_rows(read, read.layout, ImportResolver(conn.site))
@@ -571,8 +575,9 @@ def run_import(
     base = preflight(conn)
     mapping = load_mapping(options.columns, base) if options.columns else None
     sha = file_sha256(path)
+    edits = load_edits(options.edits)
     checked, existing = check_for_import(path, conn, base, workers=options.workers,
-                                         mapping=mapping)
+                                         mapping=mapping, edits=edits)
     if file_sha256(path) != sha:
         raise WorkbookError(f"{path.name} changed while it was being checked; save and "
                             "close it, then run the command again")
@@ -587,7 +592,7 @@ def run_import(
                               workbook_sha256=sha, header_rows=dict(read.header_row),
                               rows_read=checked.rows_checked)
         result.notices.append(f"Nothing was sent: {file_problems[0].message}")
-        _name_mapping(result, mapping)
+        _name_mapping(result, mapping, edits)
         return result
     result = import_records(checked.records, conn.client, read.layout, options,
                             problems=checked.problems, workbook_sha256=sha,
@@ -595,11 +600,14 @@ def run_import(
                             existing=existing)
     result.header_rows = dict(read.header_row)
     result.rows_read = checked.rows_checked
-    _name_mapping(result, mapping)
+    _name_mapping(result, mapping, edits)
     return result
 
 
-def _name_mapping(result: ImportResult, mapping: ColumnMapping | None) -> None:
-    """The results report says which column mapping the rows were read with."""
+def _name_mapping(result: ImportResult, mapping: ColumnMapping | None,
+                  edits: Sequence[Edit] = ()) -> None:
+    """The results report says which column mapping the rows were read with, and lists
+    every cell edited in the web app."""
     if mapping is not None:
         result.notices.append(f"Column mapping applied: {mapping.describe()}")
+    result.notices.extend(f"Edited in the browser: {line}" for line in edit_lines(edits))

@@ -27,6 +27,9 @@ EXPORT_XLSX = "export.xlsx"
 #: the matching step's proposal, and the column mapping the editor confirmed
 PROPOSAL_JSON = "proposal.json"
 COLUMNS_JSON = "columns.json"
+#: cells corrected in the grid (a layer over the upload) and the corrected workbook
+EDITS_JSON = "edits.json"
+CORRECTED = "corrected.xlsx"
 
 
 def shown_message(err: Exception, job: Job, folder: Path) -> str:
@@ -82,17 +85,24 @@ def check_body(store: JobStore, job: Job, folder: Path, token: str | None) -> di
         if needs_matching(proposal):
             store.write_json(folder / PROPOSAL_JSON, proposal_json(proposal, layout))
             return {"needs_matching": True}
+    from importer.read.edits import edit_lines, load_edits, write_corrected
+
+    edits = load_edits(folder / EDITS_JSON)
     with gc_paused():  # as the CLI's check: the collector would only walk the records
-        result = run_check(source, layout, resolver=resolver, mapping=mapping)
+        result = run_check(source, layout, resolver=resolver, mapping=mapping, edits=edits)
         summary = write_check_outputs(
             result, Outputs(source, folder / REPORT_XLSX, folder / REPORT_JSON,
                             label=job.filename),
             created=_now(),
-            facts=[("Checked against", "the bundled bcdc_dataset schema (offline)")])
+            facts=[("Checked against", "the bundled bcdc_dataset schema (offline)"),
+                   *(("Edited in the browser", line) for line in edit_lines(edits))])
         store.write_json(folder / GRID_JSON, grid_data(result.read))
+    if edits and Path(job.input_name).suffix.lower() in (".xlsx", ".xlsm"):
+        write_corrected(source, edits, folder / CORRECTED)
     return {"valid": summary.valid, "errors": summary.errors, "warnings": summary.warnings,
             "rows_checked": result.rows_checked, "rows_with_errors": result.rows_with_errors,
-            "mapping": mapping.describe() if mapping is not None else ""}
+            "mapping": mapping.describe() if mapping is not None else "",
+            "edits": len(edits)}
 
 
 def mapping_name(job: Job) -> str:
@@ -189,7 +199,9 @@ def import_body(store: JobStore, job: Job, folder: Path, token: str | None) -> d
                             workers=int(opts.get("workers", 3)),
                             journal_path=None if dry_run else folder / JOURNAL,
                             columns=(folder / mapping_name(job)
-                                     if (folder / mapping_name(job)).is_file() else None))
+                                     if (folder / mapping_name(job)).is_file() else None),
+                            edits=(folder / EDITS_JSON)
+                            if (folder / EDITS_JSON).is_file() else None)
     source = folder / job.input_name
     report = folder / RESULTS_XLSX
     result = import_and_report(source, opts["site_url"], token, options, report=report,

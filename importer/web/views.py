@@ -203,6 +203,44 @@ def confirm_columns(job_id: str) -> Any:
     return redirect(url_for("bcdc.job", job_id=job.id), code=303)
 
 
+@bp.post("/jobs/<job_id>/edits")
+def edit_cell(job_id: str) -> BaseResponse:
+    """Save one corrected cell as an edit over the upload (cell, old, new; the uploaded
+    file is not changed) and check the file again with every edit applied."""
+    from importer.read.edits import (
+        Edit,
+        SheetCells,
+        load_edits,
+        locate,
+        new_value,
+        save_edits,
+        split_ref,
+    )
+
+    job = _job(job_id)
+    web = state()
+    folder = web.store.folder(job.id)
+    if job.kind != "check" or job.state != DONE or not (folder / tasks.GRID_JSON).is_file():
+        abort(409)
+    grid = web.store.read_json(folder / tasks.GRID_JSON)["sheets"]
+    ref = (request.form.get("cell") or "").strip()
+    sheet, position = locate(ref, [SheetCells(s["name"], s["letters"], (r[0] for r in s["rows"]))
+                                   for s in grid])
+    number = split_ref(ref)[2]
+    values = next(r[1] for s in grid if s["name"] == sheet.name for r in s["rows"]
+                  if r[0] == number)
+    old = values[position] if position < len(values) else None
+    edits = [*load_edits(folder / tasks.EDITS_JSON),
+             Edit(ref, old, new_value(request.form.get("value", "")))]
+    save_edits(folder / tasks.EDITS_JSON, edits)
+    web.store.update(job.id, state="queued", result={}, message="")
+    web.submit(job, None)
+    return redirect(url_for("bcdc.job", job_id=job.id, sheet=sheet.name,
+                            page=request.form.get("page", 1, type=int),
+                            show=request.form.get("show") or None,
+                            _anchor="grid"), code=303)
+
+
 @bp.get("/jobs/<job_id>/status")
 def status(job_id: str) -> Response:
     """The job's state and progress, for the progress bar's script."""
@@ -215,6 +253,9 @@ def download(job_id: str, name: str) -> Response:
     job = _job(job_id)
     if name == "columns.json":
         stored, shown = tasks.COLUMNS_JSON, tasks.mapping_name(job)
+    elif name == "corrected":
+        stored = tasks.CORRECTED
+        shown = f"{{stem}}-corrected{Path(job.input_name).suffix.lower()}"
     elif name in DOWNLOADS:
         stored, shown = DOWNLOADS[name]
     else:
@@ -244,6 +285,9 @@ def _follow_on(parent: Job, kind: str, **options: Any) -> Job:
     mapping = web.store.folder(parent.id) / tasks.COLUMNS_JSON
     if mapping.is_file():  # the plan and import read the rows with the confirmed mapping
         (web.store.folder(job.id) / tasks.mapping_name(job)).write_bytes(mapping.read_bytes())
+    edits = web.store.folder(parent.id) / tasks.EDITS_JSON
+    if edits.is_file():  # ... and with the cells corrected in the grid
+        (web.store.folder(job.id) / tasks.EDITS_JSON).write_bytes(edits.read_bytes())
     return job
 
 

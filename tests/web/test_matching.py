@@ -5,11 +5,13 @@ downloadable, remembered for the session and named on the check page."""
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -140,3 +142,115 @@ def test_a_template_workbook_goes_straight_to_the_check(client: FlaskClient) -> 
     page = upload(client, MISTAKES).get_data(as_text=True)
     assert "Match the columns" not in page
     assert "Column mapping applied" not in page
+
+
+# -- issue 15 item 2: cells corrected in the grid ------------------------------------------
+
+#: the fixes of the four planted mistakes of the inventory sample
+FIXES = {"Inventory!H4": "forest.inventory@example.gov.bc.ca",
+         "Inventory!F7": "Open Government Licence - British Columbia",
+         "Inventory!A11": "Groundwater wells of the Okanagan", "Inventory!L16": "Public"}
+
+
+def matched_inventory(client: FlaskClient) -> str:
+    first = upload(client, INVENTORY)
+    confirm(client, first.request.path, first.get_data(as_text=True), CORRECTIONS)
+    return str(first.request.path)
+
+
+def edit(client: FlaskClient, job_path: str, cell: str, value: str) -> Any:
+    return client.post(f"{job_path}/edits", data={"csrf_token": csrf(client, job_path),
+                                                 "cell": cell, "value": value},
+                       follow_redirects=True)
+
+
+def test_fixing_the_four_mistakes_in_the_grid_leaves_no_problem(
+        client: FlaskClient, tmp_path: Path) -> None:
+    import hashlib
+
+    from openpyxl import load_workbook
+
+    from tests.cli.clirun import run_cli
+
+    job_path = matched_inventory(client)
+    store = client.application.extensions["bcdc_importer"].store
+    folder = store.folder(job_path.rsplit("/", 1)[1])
+    before = hashlib.sha256((folder / "input.xlsx").read_bytes()).hexdigest()
+    for cell, value in FIXES.items():
+        answer = edit(client, job_path, cell, value)
+        assert answer.status_code == 200
+    page = answer.get_data(as_text=True)
+    assert marked_cells(page) == []
+    assert "No errors" in page
+    assert hashlib.sha256((folder / "input.xlsx").read_bytes()).hexdigest() == before
+    assert json.loads((folder / "edits.json").read_text()) == [
+        {"cell": "Inventory!H4", "old": "forest.inventory(at)example.gov.bc.ca",
+         "new": "forest.inventory@example.gov.bc.ca"},
+        {"cell": "Inventory!F7", "old": "Creative Commons Attribution 4.0",
+         "new": "Open Government Licence - British Columbia"},
+        {"cell": "Inventory!A11", "old": None, "new": "Groundwater wells of the Okanagan"},
+        {"cell": "Inventory!L16", "old": "Publc", "new": "Public"}]
+    report = json.loads(client.get(f"{job_path}/files/report.json").get_data())
+    assert report["counts"]["errors"] == 0
+    summary = load_workbook(io.BytesIO(client.get(f"{job_path}/files/report.xlsx").get_data()))
+    lines = [tuple(r[:2]) for r in summary.worksheets[0].iter_rows(values_only=True)]
+    assert ("Edited in the browser", 'Inventory!L16: "Publc" -> "Public"') in lines
+    assert ("Edited in the browser", 'Inventory!A11: (blank) -> '
+            '"Groundwater wells of the Okanagan"') in lines
+    got = client.get(f"{job_path}/files/corrected")
+    assert got.status_code == 200
+    assert "filename=inventory-corrected.xlsx" in got.headers["Content-Disposition"]
+    corrected = tmp_path / "inventory-corrected.xlsx"
+    corrected.write_bytes(got.get_data())
+    mapping = tmp_path / "inventory-columns.json"
+    mapping.write_bytes(client.get(f"{job_path}/files/columns.json").get_data())
+    book = load_workbook(corrected)
+    assert book.sheetnames == load_workbook(INVENTORY).sheetnames
+    assert [book["Inventory"][c.split("!")[1]].value for c in FIXES] == list(FIXES.values())
+    assert run_cli("check", corrected, "--columns", mapping).returncode == 0
+
+
+def test_a_formula_edit_is_text_everywhere(client: FlaskClient, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    job_path = matched_inventory(client)
+    formula = '=HYPERLINK("http://evil.example","x")'
+    edit(client, job_path, "Inventory!D3", formula)
+    folder = client.application.extensions["bcdc_importer"].store.folder(
+        job_path.rsplit("/", 1)[1])
+    assert json.loads((folder / "edits.json").read_text())[-1]["new"] == formula
+    corrected = load_workbook(io.BytesIO(client.get(f"{job_path}/files/corrected").get_data()))
+    cell = corrected["Inventory"]["D3"]
+    assert (cell.value, cell.data_type) == (formula, "s")
+    report = load_workbook(io.BytesIO(client.get(f"{job_path}/files/report.xlsx").get_data()))
+    # the report's own links are formulas; no formula carries the edited text
+    cells = [c for ws in report.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f" and "evil" in str(c.value)]
+    texts = [(c.parent.title, c.data_type) for c in cells if "evil" in str(c.value)]
+    assert texts and all(kind == "s" for _, kind in texts), texts
+    assert ("summary", "s") in texts  # the edit's line in the summary, as text
+
+
+@pytest.mark.parametrize("cell, message", [
+    ("Inventory!ZZ3", "Cell Inventory!ZZ3 is outside the sheet: column ZZ has no header "
+                      "(columns A to T)"),
+    ("Inventory!B500", "Cell Inventory!B500 is outside the sheet's data: row 500 is not a data "
+                       "row of this sheet (only filled rows below the header can be edited)"),
+    ("Nope!B3", "Cell Nope!B3 is outside the workbook: there is no sheet 'Nope' "
+                "(sheets: Inventory)"),
+    ("B3", "'B3' is not a cell: give it as Sheet!B4"),
+])
+def test_an_edit_outside_the_sheet_is_400_with_a_plain_message(
+        client: FlaskClient, cell: str, message: str) -> None:
+    job_path = matched_inventory(client)
+    answer = edit(client, job_path, cell, "x")
+    assert answer.status_code == 400
+    assert html.unescape(answer.get_data(as_text=True)).count(message) == 1
+
+
+def test_an_edit_for_another_sessions_job_is_404(app: Flask) -> None:
+    mine, theirs = app.test_client(), app.test_client()
+    job_path = matched_inventory(mine)
+    answer = theirs.post(f"{job_path}/edits", data={"csrf_token": csrf(theirs),
+                                                  "cell": "Inventory!H4", "value": "x"})
+    assert answer.status_code == 404
