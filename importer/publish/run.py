@@ -61,6 +61,9 @@ class ImportOptions:
     columns: Path | None = None
     #: cells corrected in the web app (an edits file, :mod:`importer.read.edits`).
     edits: Path | None = None
+    #: only these dataset rows, as (sheet, row); the others are ``not selected``: nothing
+    #: is planned or sent for them and their errors do not block (``None``: every row).
+    rows: frozenset[tuple[str, int]] | None = None
 
 
 @dataclass
@@ -172,6 +175,11 @@ def import_records(
     started = clock()
     result = ImportResult(client.url, [], problems=list(problems), dry_run=options.dry_run,
                           workbook_sha256=workbook_sha256, journal_path=options.journal_path)
+    left_out = [] if options.rows is None else [
+        r for r in records if (r.sheet, r.row) not in options.rows]
+    if left_out:
+        records = [r for r in records if (r.sheet, r.row) in (options.rows or ())]
+        problems = result.problems = _without_rows(problems, left_out)
     bad_rows = {(p.sheet, p.row) for p in problems if p.severity is Severity.ERROR}
     invalid = [r for r in records if _row_bad(r, bad_rows)]
     valid = [r for r in records if not _row_bad(r, bad_rows)]
@@ -207,6 +215,8 @@ def import_records(
         plans.append(RowPlan(rec, Action.INVALID, problems=own, reason=(
             f"{len(own)} error(s) in this row or its resource rows, first at "
             f"{first.sheet}!{first.cell or first.row}: {first.message}")))
+    plans += [RowPlan(rec, Action.NOT_SELECTED, reason="not selected for this import")
+              for rec in left_out]
     plans.sort(key=lambda p: (p.record.sheet, p.record.row))
     result.plans = plans
     blocked = bool(invalid or stray or any(p.action is Action.INVALID for p in plans))
@@ -367,8 +377,16 @@ def _row_bad(record: DatasetRecord, bad_rows: set[tuple[str | None, int | None]]
     return any((r.sheet, r.row) in bad_rows for r in record.resources)
 
 
+def _without_rows(problems: Sequence[Problem], left_out: Sequence[DatasetRecord]
+                  ) -> list[Problem]:
+    """``problems`` less those of rows left out of the selection (and their resources)."""
+    rows = {(rec.sheet, rec.row) for rec in left_out}
+    rows |= {(res.sheet, res.row) for rec in left_out for res in rec.resources}
+    return [p for p in problems if (p.sheet, p.row) not in rows]
+
+
 def _unsent(plan: RowPlan, dry_run: bool, blocked: bool) -> RowOutcome:
-    if plan.action in (Action.UNCHANGED, Action.SKIP, Action.INVALID):
+    if plan.action in (Action.UNCHANGED, Action.SKIP, Action.INVALID, Action.NOT_SELECTED):
         return static_outcome(plan)
     if dry_run:
         status = Status.WOULD_CREATE if plan.action is Action.CREATE else Status.WOULD_UPDATE

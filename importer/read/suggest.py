@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from importer.read.csvfile import csv_rows
+from importer.read.headers import MAX_COLUMNS
 from importer.read.mapping import SHEET_KEYS, ColumnMapping, MappingError, SheetMapping
 from importer.read.safety import FileKind, sniff
 from importer.read.values import normalise
@@ -262,8 +263,11 @@ def needs_matching(proposal: Proposal) -> bool:
     """Whether a person should match the columns before a check: the datasets are on a
     sheet not named ``datasets``, or fewer than half of a sheet's headers are template
     columns (by machine name or label). One or two stray headers in a template are left to
-    the check, which reports them as unknown columns."""
+    the check, which reports them as unknown columns; so is a sheet without headers or
+    with more than :data:`MAX_COLUMNS` of them (the check refuses it with its message)."""
     for scope, (seen, found, _) in proposal.sheets.items():
+        if not found or len(found) > MAX_COLUMNS:
+            continue  # no header, or far too many: the check says what is wrong
         if scope is Scope.DATASET and seen.sheet.strip().lower() != DATASETS_SHEET:
             return True
         direct = sum(1 for s in found if s.reason == DIRECT)

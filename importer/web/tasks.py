@@ -200,6 +200,8 @@ def import_body(store: JobStore, job: Job, folder: Path, token: str | None) -> d
                             journal_path=None if dry_run else folder / JOURNAL,
                             columns=(folder / mapping_name(job)
                                      if (folder / mapping_name(job)).is_file() else None),
+                            rows=(None if opts.get("rows") is None else
+                                  frozenset((str(s), int(r)) for s, r in opts["rows"])),
                             edits=(folder / EDITS_JSON)
                             if (folder / EDITS_JSON).is_file() else None)
     source = folder / job.input_name

@@ -308,7 +308,19 @@ def _start(parent: Job, kind: str) -> BaseResponse:
     token = web.token(request.form.get("token"))
     if not token:
         raise BadUpload("Give your API token (from your catalogue user page) to go on.")
-    job = _follow_on(parent, kind, skip_invalid=request.form.get("skip_invalid") == "1")
+    rows = parent.options.get("rows")
+    if parent.kind == "check":  # the rows chosen on the check page
+        from importer.web.grid import selected_rows
+
+        folder = web.store.folder(parent.id)
+        rows = selected_rows(web.store.read_json(folder / tasks.GRID_JSON),
+                             web.store.read_json(folder / tasks.REPORT_JSON),
+                             request.form.get("choose", "all"), request.form.getlist("row"))
+        if rows == []:
+            raise BadUpload("No row is selected: tick the rows to import, or choose "
+                            "another option under “Rows to plan and import”.")
+    job = _follow_on(parent, kind, skip_invalid=request.form.get("skip_invalid") == "1",
+                     rows=rows)
     web.submit(job, token)
     return redirect(url_for("bcdc.job", job_id=job.id), code=303)
 
