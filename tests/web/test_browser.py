@@ -328,3 +328,54 @@ def test_inventory_matched_checked_and_the_cli_agrees(
     page.keyboard.press("Enter")
     page.wait_for_selector("h1:has-text('Check of')", timeout=120_000)
     assert sorted(marked_cells(page)) == EXPECTED
+
+
+# -- issue 15: choose rows, fix cells in the grid -------------------------------------------
+
+
+def test_five_ticked_rows_are_planned_and_imported_the_rest_not_selected(
+        server: str, page: Any, ckan_site: CkanSite, tmp_path: Path) -> None:
+    path, prefix = unique_sample(tmp_path)
+    upload(page, server, path)
+    chosen = [3, 5, 8, 13, 21]
+    for number in chosen:  # Space ticks a focused checkbox
+        page.focus(f"#tick-{number}")
+        page.keyboard.press("Space")
+    page.focus("#choose-ticked")
+    page.keyboard.press("Space")
+    no_serious(page)
+    page.fill("#token-plan", ckan_site.admin_token)
+    page.click("text=Show the plan")
+    page.wait_for_selector("#plan-text", timeout=180_000)
+    no_serious(page)
+    rows = page.eval_on_selector_all(
+        "#plan-rows tr[data-status]", "els => els.map(e => [e.dataset.row, e.dataset.status])")
+    assert [r for r in rows if r[1] != "not selected"] == \
+        [[f"datasets!{n}", "would create"] for n in chosen]
+    assert len(rows) == 22
+    page.fill("#token-import", ckan_site.admin_token)
+    page.click("text=Import now")
+    page.wait_for_selector("h1:has-text('Import of')", timeout=300_000)
+    no_serious(page)
+    statuses = page.eval_on_selector_all(
+        "#result-rows tr[data-status]", "els => els.map(e => [e.dataset.row, e.dataset.status])")
+    assert [s for s in statuses if s[1] != "not selected"] == \
+        [[f"datasets!{n}", "created"] for n in chosen]
+    assert sum(1 for s in statuses if s[1] == "not selected") == 17
+    with page.expect_download() as info:
+        page.click("text=Download the results (JSON)")
+    web = json.loads(saved(info.value, tmp_path / "web").read_text())
+    assert sorted(r["status"] for r in web["rows"]) == ["created"] * 5 + ["not selected"] * 17
+    from importer.site import NotFound, Site
+
+    site = Site(ckan_site.url, ckan_site.sysadmin_token)
+    names = {r["row"]: r["name"] for r in web["rows"]}
+    on_site = []
+    for row, name in sorted(names.items()):
+        try:
+            site.call("package_show", id=name)
+            on_site.append(row)
+        except NotFound:
+            continue
+    assert on_site == chosen
+    assert all(n.startswith(prefix) for n in names.values())
