@@ -283,6 +283,8 @@ def _follow_on(parent: Job, kind: str, **options: Any) -> Job:
     except OSError:
         target.write_bytes(source.read_bytes())
     mapping = web.store.folder(parent.id) / tasks.COLUMNS_JSON
+    if not mapping.is_file():  # an import made from a plan: the plan's copy
+        mapping = web.store.folder(parent.id) / tasks.mapping_name(parent)
     if mapping.is_file():  # the plan and import read the rows with the confirmed mapping
         (web.store.folder(job.id) / tasks.mapping_name(job)).write_bytes(mapping.read_bytes())
     edits = web.store.folder(parent.id) / tasks.EDITS_JSON
