@@ -254,3 +254,18 @@ def test_an_edit_for_another_sessions_job_is_404(app: Flask) -> None:
     answer = theirs.post(f"{job_path}/edits", data={"csrf_token": csrf(theirs),
                                                   "cell": "Inventory!H4", "value": "x"})
     assert answer.status_code == 404
+
+
+def test_the_grid_is_an_aria_grid_and_bad_cells_point_to_their_message(
+        client: FlaskClient) -> None:
+    job_path = matched_inventory(client)
+    page = client.get(job_path).get_data(as_text=True)
+    assert '<table class="grid" id="grid" role="grid"' in page
+    cells = re.findall(r'<td class="sev-(\w+)" tabindex="0" aria-invalid="true" '
+                       r'aria-describedby="([^"]+)" data-ref="([^"]+)"', page)
+    assert sorted(c[2] for c in cells) == sorted(f"{s}!{ref}" for s, ref, _ in EXPECTED)
+    for severity, target, _ in cells:
+        message = re.search(rf'<span class="visually-hidden" id="{target}">([^<]+)</span>', page)
+        assert message and message.group(1).startswith(f"{severity}: "), target
+    # every other data cell is reachable by the arrow keys (tabindex -1), not by Tab
+    assert page.count('<td tabindex="-1" data-ref="Inventory!') == 20 * 20 - len(cells)
