@@ -55,7 +55,7 @@ def _site_from_env(url: str) -> CkanSite:
 
 
 #: fixtures that start a dev catalogue variant; a test using any of them is a ``ckan`` test.
-SITE_FIXTURES = ("ckan_site", "ckan29_site", "ckan_stock_site")
+SITE_FIXTURES = ("ckan_site", "ckan29_site", "ckan_stock_site", "bc_site")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -102,6 +102,34 @@ def ckan29_site() -> Iterator[CkanSite]:
     """The dev catalogue on CKAN 2.9.11 (Python 3.9) with the BC schema and test plugin:
     the version the BC Data Catalogue runs. ``CKAN_URL`` does not replace it."""
     yield from _dev_catalogue(CKAN29)
+
+
+_SITE_FOR_VERSION = {"2.12": "ckan_site", "2.9": "ckan29_site"}
+
+
+def _bc_versions() -> tuple[str, ...]:
+    """The CKAN versions the BC contract suite and the smoke tests run on: both, unless
+    ``BCDC_TEST_CKAN_VERSIONS`` names some (``2.9`` or ``2.12``, comma-separated)."""
+    raw = os.environ.get("BCDC_TEST_CKAN_VERSIONS", "")
+    wanted = tuple(v.strip() for v in raw.split(",") if v.strip()) or ("2.12", "2.9")
+    unknown = [v for v in wanted if v not in _SITE_FOR_VERSION]
+    if unknown:
+        raise pytest.UsageError(
+            f"BCDC_TEST_CKAN_VERSIONS: unknown CKAN version(s) {', '.join(unknown)}; "
+            f"use {', '.join(_SITE_FOR_VERSION)}"
+        )
+    return wanted
+
+
+BC_VERSIONS = _bc_versions()
+
+
+@pytest.fixture(scope="session", params=BC_VERSIONS, ids=[f"ckan{v}" for v in BC_VERSIONS])
+def bc_site(request: pytest.FixtureRequest) -> CkanSite:
+    """The BC-schema site of one CKAN version: a test using it runs on 2.12 and on 2.9
+    (``-k ckan2.9`` / ``-k ckan2.12`` picks one)."""
+    site: CkanSite = request.getfixturevalue(_SITE_FOR_VERSION[request.param])
+    return site
 
 
 @pytest.fixture(scope="session")

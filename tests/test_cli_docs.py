@@ -31,8 +31,8 @@ def _script() -> ModuleType:
 
 cli_docs = _script()
 COMMANDS = [
-    (), ("template",), ("columns",), ("check",), ("import",), ("export",), ("serve",),
-    ("worker",), ("demo",), ("dev-catalogue",),
+    (), ("template",), ("columns",), ("check",), ("import",), ("undo",), ("export",),
+    ("serve",), ("worker",), ("demo",), ("dev-catalogue",),
     ("dev-catalogue", "up"), ("dev-catalogue", "down"), ("dev-catalogue", "reset"),
     ("dev-catalogue", "status"),
 ]

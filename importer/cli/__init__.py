@@ -72,8 +72,10 @@ from importer.cli.export import export_command  # noqa: E402
 from importer.cli.import_ import import_command  # noqa: E402
 from importer.cli.serve import serve_command, worker_command  # noqa: E402
 from importer.cli.template import template_command  # noqa: E402
+from importer.cli.undo import undo_command  # noqa: E402
 from importer.devcat.cli import dev_catalogue  # noqa: E402
 
 for _command in (template_command, columns_command, check_command, import_command,
-                 export_command, serve_command, worker_command, demo_command, dev_catalogue):
+                 undo_command, export_command, serve_command, worker_command, demo_command,
+                 dev_catalogue):
     cli.add_command(_command)

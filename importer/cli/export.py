@@ -63,10 +63,11 @@ def export_command(
     # With a token the file is checked as `import` with that token will check it.
     resolver = SiteResolver(site) if site.token else None
     result = export_records(site, selection, output, schema, lists, force=force,
-                            progress=progress, resolver=resolver)
+                            progress=progress, resolver=resolver,
+                            has_token=site.token is not None)
     if progress is not None:
         click.echo("", err=True)
-    _report(result, selection)
+    _report(result, selection, site.token is not None)
     if site.token is None and (result.path is None or result.not_exported):
         click.echo(f"{TOKEN_ENV} is not set: only public, published records can be seen.")
     return 1 if result.not_exported else 0
@@ -87,7 +88,9 @@ def _progress(stream: TextIO, width: int = 30) -> Progress:
     return show
 
 
-def _report(result: ExportResult, selection: Selection) -> None:
+def _report(result: ExportResult, selection: Selection, token: bool) -> None:
+    from importer.export.notes import grouped_lines, hidden_private_line
+
     if result.path is None:
         click.echo(f"0 records exported ({selection.describe()} matched nothing); "
                    "no file written.")
@@ -98,7 +101,7 @@ def _report(result: ExportResult, selection: Selection) -> None:
         count = len(result.notes)
         click.echo(f"{count} note{'' if count == 1 else 's'} (also in the export-notes sheet); "
                    "stored values the file does not show are kept when it is imported:")
-        for note in result.notes[:CONSOLE_NOTES]:
-            click.echo(f"  {note.line()}")
-        if len(result.notes) > CONSOLE_NOTES:
-            click.echo(f"  ... and {len(result.notes) - CONSOLE_NOTES} more in the sheet.")
+        for line in grouped_lines(result.notes, CONSOLE_NOTES):
+            click.echo(f"  {line}")
+    for org in result.hidden_private:
+        click.echo(hidden_private_line(org, token))

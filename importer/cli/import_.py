@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from importer.cli.options import pace_options, results_options, safety_options
 from importer.errors import Interrupted, WorkbookError
 from importer.files import is_special, special_input_message
 from importer.report.outputs import Outputs, check_targets
@@ -36,27 +37,16 @@ def _prompt() -> str:
 @click.option("--dry-run", is_flag=True, help="Plan and report; send no write.")
 @click.option("--skip-invalid", is_flag=True,
               help="Send the valid rows even when other rows have errors.")
-@click.option("--workers", type=click.IntRange(1, 16), default=3, show_default=True,
-              help="Rows sent in parallel.")
-@click.option("--max-rate", type=click.FloatRange(min=0.1), default=None,
-              help="At most this many requests per second.")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
-              help="Seconds to wait for one answer before retrying.")
+@pace_options("Rows sent in parallel.")
 @click.option("--publish", is_flag=True,
               help="Move each DRAFT record written to PENDING PUBLISH.")
 @click.option("--create-only", is_flag=True, help="Only create; skip rows that exist.")
 @click.option("--update-only", is_flag=True, help="Only update; skip rows that do not exist.")
-@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Results workbook (default FILE-import-report.xlsx next to FILE).")
-@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also write the results as JSON.")
+@results_options("Results workbook (default FILE-import-report.xlsx next to FILE).")
 @click.option("--columns", "columns_path", type=click.Path(path_type=Path, dir_okay=False),
               metavar="MAPPING", help="Column mapping (JSON) for a workbook with headers of "
               "its own (see `bcdc-import columns`).")
-@click.option("--insecure-http", is_flag=True,
-              help="Allow plain http:// to a site that is not on this machine.")
-@click.option("--force", is_flag=True,
-              help="Overwrite report/JSON files that are not bcdc-import reports.")
+@safety_options()
 def import_command(file: Path, url: str | None, site_name: str | None,
                    config_path: Path | None, dry_run: bool, skip_invalid: bool, workers: int,
                    max_rate: float | None, timeout: float, publish: bool, create_only: bool,

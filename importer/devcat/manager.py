@@ -92,11 +92,11 @@ def _start_solr(layout: Layout, state: State, out: TextIO | None) -> None:
         return
     state.solr_port = procs.free_port(state.solr_port or None)
     log = layout.logs / "solr-standin.log"
-    pid = procs.start_background(
-        [sys.executable, str(SOLR_STANDIN), "--port", str(state.solr_port),
-         "--data", str(layout.solr_data)],
-        log,
-    )
+    argv = [sys.executable, str(SOLR_STANDIN), "--port", str(state.solr_port),
+            "--data", str(layout.solr_data)]
+    if layout.variant.ckan == "2.9":  # 2.9 accepts Solr schema versions 2.8-2.10 only
+        argv += ["--schema-name", "ckan-2.9"]
+    pid = procs.start_background(argv, log)
     state.pids["solr"] = pid
     procs.wait_until(lambda: procs.port_in_use(state.solr_port), pid, log,
                      "the Solr stand-in", timeout=20)

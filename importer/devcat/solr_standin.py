@@ -47,7 +47,12 @@ from urllib.parse import parse_qs, urlsplit
 Doc = dict[str, Any]
 Matcher = Callable[[Doc], bool]
 
-SCHEMA_XML = '<?xml version="1.0" encoding="UTF-8" ?>\n<schema name="ckan-2.12" version="1.6"/>\n'
+#: the schema name CKAN's start-up check reads (``ckan-X.Y``); CKAN 2.9 accepts 2.8-2.10 only.
+DEFAULT_SCHEMA_NAME = "ckan-2.12"
+
+
+def schema_xml(name: str) -> str:
+    return f'<?xml version="1.0" encoding="UTF-8" ?>\n<schema name="{name}" version="1.6"/>\n'
 TEXT_FIELDS = ("name", "title", "notes", "tags", "text", "res_name", "res_description")
 CASE_INSENSITIVE_FIELDS = frozenset({"text", "title", "notes", "res_name", "res_description"})
 TOKEN_RE = re.compile(
@@ -466,7 +471,9 @@ def _apply_json_update(index: Index, payload: Any) -> None:
 # --------------------------------------------------------------------------- HTTP
 
 
-def make_handler(index: Index) -> type[BaseHTTPRequestHandler]:
+def make_handler(
+    index: Index, schema_name: str = DEFAULT_SCHEMA_NAME
+) -> type[BaseHTTPRequestHandler]:
     """Build the request handler class bound to one index (no module globals)."""
 
     class Handler(BaseHTTPRequestHandler):
@@ -524,7 +531,7 @@ def make_handler(index: Index) -> type[BaseHTTPRequestHandler]:
                     _apply_json_update(index, json.loads(body))
                 self._send_json(200, {"responseHeader": {"status": 0, "QTime": 0}})
             elif path.endswith("/schema") or path.endswith("/admin/file"):
-                self._send(200, SCHEMA_XML, "application/xml")
+                self._send(200, schema_xml(schema_name), "application/xml")
             elif path.endswith("/admin/ping"):
                 self._send_json(200, {"responseHeader": {"status": 0}, "status": "OK"})
             else:
@@ -539,10 +546,13 @@ def _flush_loop(index: Index, stop: threading.Event, interval: float) -> None:
         index.flush()
 
 
-def serve(host: str, port: int, data_path: str, interval: float = 0.5) -> None:
+def serve(
+    host: str, port: int, data_path: str, interval: float = 0.5,
+    schema_name: str = DEFAULT_SCHEMA_NAME,
+) -> None:
     """Serve until SIGTERM/SIGINT, then flush the index and return."""
     index = Index(data_path)
-    server = ThreadingHTTPServer((host, port), make_handler(index))
+    server = ThreadingHTTPServer((host, port), make_handler(index, schema_name))
     server.daemon_threads = True
     stop = threading.Event()
     flusher = threading.Thread(target=_flush_loop, args=(index, stop, interval), daemon=True)
@@ -566,10 +576,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--data", required=True, help="JSON file holding the index")
+    parser.add_argument("--schema-name", default=DEFAULT_SCHEMA_NAME,
+                        help="schema name for CKAN's version check (ckan-2.9 for CKAN 2.9)")
     args = parser.parse_args(argv)
     sys.stderr.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} Solr stand-in (not Solr) on "
                      f"{args.host}:{args.port}, data {args.data}\n")
-    serve(args.host, args.port, args.data)
+    serve(args.host, args.port, args.data, schema_name=args.schema_name)
     return 0
 
 

@@ -19,6 +19,8 @@ from importer.files import is_special, special_input_message
 from importer.site import ActionFailed, NotAuthorized, NotFound
 
 PAGE_SIZE = 1000
+#: the state of a record deleted on the site (``package_show`` still answers for it).
+DELETED = "deleted"
 WORKERS = 8
 
 #: ``progress(done, total)``; ``total`` is ``None`` while unknown.
@@ -57,6 +59,11 @@ class Fetched:
 
     packages: list[dict[str, Any]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    #: names (``--names``) of records the site has deleted: left out, as search leaves
+    #: them out of ``--org`` and ``--query``.
+    deleted: list[str] = field(default_factory=list)
+    #: the organizations searched (``--org``): id -> the name or id given.
+    orgs: dict[str, str] = field(default_factory=dict)
 
 
 def read_names(path: Path) -> tuple[str, ...]:
@@ -89,8 +96,9 @@ def fetch(
     type_filter = f"dataset_type:{dataset_type}" if dataset_type else ""
     if selection.orgs:
         out = Fetched()
-        ids = dict.fromkeys(resolve_org(site, org) for org in selection.orgs)
-        for org_id in ids:
+        for org in selection.orgs:
+            out.orgs.setdefault(resolve_org(site, org), org)
+        for org_id in out.orgs:
             fq = f'owner_org:"{org_id}"' + (f" +{type_filter}" if type_filter else "")
             out.packages.extend(search(site, "*:*", fq, tick, done=len(out.packages)))
         return out
@@ -109,6 +117,22 @@ def resolve_org(site: ActionCaller, org: str) -> str:
     if not isinstance(result, dict) or not result.get("id"):
         raise SelectionError(f"organization {org!r}: the site gave no id")
     return str(result["id"])
+
+
+def hidden_private(site: ActionCaller, org_ids: Sequence[str], has_token: bool) -> list[str]:
+    """The organizations (of ``org_ids``) whose private records this token cannot see:
+    every one without a token; else those it is not a member of (members, and sysadmins,
+    see private records). CKAN does not tell a non-member how many records are hidden:
+    ``organization_show`` counts only what the caller may see."""
+    if not has_token:
+        return list(org_ids)
+    try:
+        mine = site.call("organization_list_for_user", permission="read",
+                         include_dataset_count=False)
+    except ActionFailed:
+        return list(org_ids)
+    member = {str(o.get("id")) for o in mine or [] if isinstance(o, dict)}
+    return [org for org in org_ids if org not in member]
 
 
 def search(
@@ -153,6 +177,8 @@ def _by_names(
         for i, (name, pkg) in enumerate(zip(names, pool.map(show, names), strict=True), 1):
             if pkg is None:
                 out.missing.append(name)
+            elif pkg.get("state") == DELETED:
+                out.deleted.append(name)
             else:
                 out.packages.append(pkg)
             tick(i, len(names))

@@ -22,6 +22,7 @@ from importer.problems import Problem, Severity
 from importer.schema.columns import Column
 
 NOT_FOUND = "not-found"
+DELETED = "deleted"
 OTHER_TYPE = "other-type"
 
 KEPT = "Left blank in this file, so importing it keeps the stored value."
@@ -44,6 +45,37 @@ class Note:
             where = ""
         who = self.record + (f" / resource {self.resource}" if self.resource else "")
         return f"{who}: {where} {p.field or ''}: {p.message}".replace("  ", " ")
+
+
+def grouped_lines(notes: Sequence[Note], limit: int) -> list[str]:
+    """Console lines for ``notes``: notes that say the same thing (same code, field and
+    message) about several records are one line naming how many and the first few, so
+    a note that applies to every record is read once, not once per record. At most
+    ``limit`` lines; the sheet keeps one row per note."""
+    groups: dict[tuple[str, str | None, str], list[Note]] = {}
+    for note in notes:
+        p = note.problem
+        groups.setdefault((p.code, p.field, p.message), []).append(note)
+    lines = []
+    for (_code, fld, message), members in groups.items():
+        if len(members) == 1:
+            lines.append(members[0].line())
+            continue
+        who = sorted(dict.fromkeys(n.record for n in members))
+        shown = ", ".join(who[:3]) + (f" and {len(who) - 3} more" if len(who) > 3 else "")
+        lines.append(f"{len(members)} notes ({shown}): {fld or ''}: {message}")
+    if len(lines) > limit:
+        rest = len(lines) - limit
+        lines = [*lines[:limit], f"... and {rest} more in the sheet."]
+    return lines
+
+
+def hidden_private_line(org: str, has_token: bool) -> str:
+    """The line saying that ``org``'s private records are not in the file (every door
+    shows it: a partial export must say it is partial)."""
+    who = "this token is not a member of it" if has_token else "CKAN_API_TOKEN is not set"
+    return (f"Organization {org}: its private records are hidden from this export ({who}), "
+            "so they are not in the file; the catalogue does not tell how many there are.")
 
 
 def notes_for_row(
@@ -77,16 +109,21 @@ def notes_for_row(
 
 def missing_notes(names: Sequence[str]) -> list[Note]:
     """Notes for names in a ``--names`` file that the site does not have (or hides)."""
-    return [
-        Note(name, None, Problem(
-            code=NOT_FOUND,
-            message="No record by this name on the site, or this token cannot read it.",
-            severity=Severity.WARNING,
-            field="name",
-            value=name,
-        ))
-        for name in names
-    ]
+    return _name_notes(names, NOT_FOUND,
+                       "No record by this name on the site, or this token cannot read it.")
+
+
+def deleted_notes(names: Sequence[str]) -> list[Note]:
+    """Notes for names in a ``--names`` file whose records the site has deleted: left out
+    of the file, as ``--org`` leaves them out, so a re-import never touches them."""
+    return _name_notes(names, DELETED, "This record is deleted on the site: not exported.")
+
+
+def _name_notes(names: Sequence[str], code: str, message: str) -> list[Note]:
+    """One note per name of a ``--names`` file that is not in the file, saying why."""
+    return [Note(name, None, Problem(code=code, message=message, severity=Severity.WARNING,
+                                     field="name", value=name))
+            for name in names]
 
 
 def other_type_notes(packages: Sequence[Mapping[str, Any]], dataset_type: str) -> list[Note]:

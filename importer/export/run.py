@@ -12,8 +12,14 @@ from typing import Any
 
 from importer.check import run_check
 from importer.errors import OutputError, SchemaError
-from importer.export.fetch import ActionCaller, Progress, Selection, fetch
-from importer.export.notes import Note, missing_notes, notes_for_row, other_type_notes
+from importer.export.fetch import ActionCaller, Progress, Selection, fetch, hidden_private
+from importer.export.notes import (
+    Note,
+    deleted_notes,
+    missing_notes,
+    notes_for_row,
+    other_type_notes,
+)
 from importer.export.settle import Sheets, Source, settle
 from importer.export.write import build_export_workbook
 from importer.files import is_special, special_output_message
@@ -38,6 +44,8 @@ class ExportResult:
     #: names asked for (``--names``) that are not in the file: not found, or another type.
     not_exported: list[str] = field(default_factory=list)
     layout: Layout | None = None
+    #: organizations asked for (``--org``) whose private records this token cannot see.
+    hidden_private: list[str] = field(default_factory=list)
 
 
 def site_schema(site: ActionCaller, dataset_type: str, url: str) -> tuple[Schema, str | None]:
@@ -74,21 +82,27 @@ def export_records(
     progress: Progress | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     resolver: Resolver | None = None,
+    has_token: bool = True,
 ) -> ExportResult:
     """Export the records ``selection`` names into ``output``. Writes no file when nothing
     matched (the result says so: 0 records). The file is checked as ``import`` will check
     it (with ``resolver``: the site's, when the token will import; else offline, with the
-    site's licences) and any field the check refuses is withheld and noted."""
+    site's licences) and any field the check refuses is withheld and noted. The result
+    names the organizations whose private records ``site``'s token (``has_token``) cannot
+    see, so a partial export says so."""
     check_output(output, force)
     fetched = fetch(site, selection, schema.dataset_type, progress)
     wanted = [p for p in fetched.packages if p.get("type", schema.dataset_type)
               == schema.dataset_type]
     other = [p for p in fetched.packages if p.get("type", schema.dataset_type)
              != schema.dataset_type]
-    missing = missing_notes(fetched.missing) + other_type_notes(other, schema.dataset_type)
-    not_exported = fetched.missing + [str(p.get("name") or p.get("id")) for p in other]
+    missing = (missing_notes(fetched.missing) + deleted_notes(fetched.deleted)
+               + other_type_notes(other, schema.dataset_type))
+    not_exported = (fetched.missing + fetched.deleted
+                    + [str(p.get("name") or p.get("id")) for p in other])
+    hidden = [fetched.orgs[i] for i in hidden_private(site, list(fetched.orgs), has_token)]
     if not wanted:
-        return ExportResult(None, 0, 0, missing, not_exported)
+        return ExportResult(None, 0, 0, missing, not_exported, hidden_private=hidden)
     layout = build_layout(schema, counts=required_counts(wanted, schema), include_ids=True)
     sheets = map_rows(wanted, layout, lookups_for(lists, wanted))
     sheets.notes.extend(missing)
@@ -109,7 +123,7 @@ def export_records(
 
     settle(sheets, layout, write, check, first_row=HEADER_ROWS + 1)
     return ExportResult(output, len(sheets.datasets), len(sheets.resources), sheets.notes,
-                        not_exported, layout)
+                        not_exported, layout, hidden)
 
 
 def lookups_for(lists: ChoiceLists, packages: Sequence[dict[str, Any]]) -> Lookups:

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from importer.export.notes import Note
 from importer.schema.columns import Layout, Scope
+from importer.sheettext import shown_text
 from importer.template.lists import ChoiceLists
 from importer.template.workbook import append_rows, build_workbook
 
@@ -61,9 +62,11 @@ def write_notes(wb: Workbook, notes: Sequence[Note]) -> None:
             cell = ws.cell(r, c)
             if value is None:
                 continue
-            cell.value = value if isinstance(value, (int, float)) else str(value)
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # user data: never a formula
+            if isinstance(value, (int, float)):
+                cell.value = value
+            else:  # user data: never a formula; any character shown, never refused
+                cell.value = shown_text(str(value))
+                cell.data_type = "s"
             cell.alignment = Alignment(vertical="top", wrap_text=c == len(values))
 
 

@@ -23,10 +23,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from importer.map.cells import LIST_SEPARATOR, NO, YES, join_list
+from importer.map.cells import LIST_SEPARATOR, NO, YES, join_list, marker_of
+from importer.read.values import clean_text
 from importer.schema.columns import DATASET_LINK, DEFAULT_ENTRIES, Layout
 from importer.schema.model import Field, FieldKind, Schema
 from importer.schema.profile import Profile, profile_for
+from importer.sheettext import MAX_CELL_TEXT, NOT_STORABLE, SHARED_ESCAPES
 
 #: keys CKAN itself manages on a package: not schema fields, never notes.
 CORE_DATASET_KEYS = frozenset({
@@ -44,10 +46,12 @@ CORE_RESOURCE_KEYS = frozenset({
 })
 
 
-#: the most characters a spreadsheet cell holds (Excel's limit; LibreOffice truncates too).
-MAX_CELL_TEXT = 32767
-#: characters a workbook cannot store (XML 1.0 forbids them; openpyxl refuses them).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: dates before this are written as ``YYYY-MM-DD`` text: a date cell cannot hold them
+#: (spreadsheet serial numbers start in 1900, and 1900-02-29 exists only in Excel).
+FIRST_DATE_CELL = dt.date(1900, 3, 1)
+#: characters the reader changes inside a cell (no-break spaces become spaces, zero-width
+#: spaces at the ends are trimmed): in JSON text they are written as ``\\uXXXX`` escapes.
+_READER_ALTERS = re.compile("[\u00a0\u2007\u202f\u200b\u200c\u200d\ufeff]")
 
 
 class Reason:
@@ -63,6 +67,8 @@ class Reason:
     UNKNOWN_KEY = "unknown-key"
     TOO_LONG = "too-long"
     CONTROL_CHARACTER = "control-character"
+    MARKER = "marker"
+    ESCAPE_LIKE = "escape-like"
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,11 +271,25 @@ class _Converter:
                     f"the text has {len(out)} characters; a cell holds {MAX_CELL_TEXT}",
                     where, value,
                 )
-            bad = _CONTROL.search(out)
+            bad = NOT_STORABLE.search(out)
             if bad:
                 raise _Unrepresentable(
                     Reason.CONTROL_CHARACTER,
                     f"the text holds U+{ord(bad.group()):04X}, which a workbook cannot store",
+                    where, value,
+                )
+            shared = SHARED_ESCAPES.search(out)
+            if shared:
+                raise _Unrepresentable(
+                    Reason.ESCAPE_LIKE,
+                    f"the text holds {shared.group()!r}, which spreadsheet programs read back "
+                    "differently", where, value,
+                )
+            marker = marker_of(clean_text(out) or "")
+            if marker:
+                raise _Unrepresentable(
+                    Reason.MARKER,
+                    f"the text is {marker!r}, which import reads as an instruction, not a value",
                     where, value,
                 )
         return out
@@ -363,12 +383,16 @@ def _displayed(value: Any, where: str) -> str:
     )
 
 
-def _date(value: Any, where: str) -> dt.date:
+def _date(value: Any, where: str) -> dt.date | str:
+    """A date cell; ``YYYY-MM-DD`` text for a date before :data:`FIRST_DATE_CELL` (the
+    reader reads such text in a date column as the date)."""
     if isinstance(value, str) and len(value) == 10:
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            return day if day >= FIRST_DATE_CELL else day.isoformat()
     raise _Unrepresentable(Reason.NOT_A_DATE, f"{value!r} is not a YYYY-MM-DD date", where, value)
 
 
@@ -383,4 +407,5 @@ def _json(value: Any, where: str) -> str:
         raise _Unrepresentable(
             Reason.NOT_JSON_OBJECT, "the stored value is not a JSON object", where, value
         )
-    return json.dumps(obj, ensure_ascii=False)
+    text = json.dumps(obj, ensure_ascii=False)
+    return _READER_ALTERS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

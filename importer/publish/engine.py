@@ -14,7 +14,6 @@ the report and says how to resume.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -30,6 +29,8 @@ from importer.publish.plan import (
     conflicts,
     replan_update,
 )
+from importer.publish.pool import Pool
+from importer.publish.preimage import PreImage
 from importer.publish.transport import Client, Stopped
 from importer.records import DatasetRecord
 from importer.schema import Layout
@@ -62,6 +63,8 @@ class RowOutcome:
     message: str = ""
     #: the outcome comes from an earlier run's journal, confirmed by looking it up.
     confirmed: bool = False
+    #: what the row's writes replaced, for ``undo`` (importer.publish.preimage).
+    pre: PreImage | None = None
 
     @property
     def status_text(self) -> str:
@@ -78,6 +81,7 @@ class RowOutcome:
             "type": "row", "sheet": self.record.sheet, "row": self.record.row,
             "name": self.name, "id": self.record_id, "status": str(self.status),
             "changed": [c.path for c in self.changes], "message": self.message,
+            **(self.pre.journal_keys() if self.pre else {}),
         }
 
 
@@ -110,57 +114,13 @@ class Engine:
         """Run every writing plan; ``sink`` receives each outcome as it happens (from
         the calling thread). Returns outcomes in plan order. On Ctrl-C, stops cleanly and
         re-raises :class:`KeyboardInterrupt` after the in-flight jobs finished."""
-        outcomes: dict[int, RowOutcome] = {}
         jobs = [(i, p) for i, p in enumerate(plans) if p.writes]
-        pool = ThreadPoolExecutor(max_workers=max(1, self.workers),
-                                  thread_name_prefix="import")
-        futures: dict[Future[RowOutcome], int] = {
-            pool.submit(self._job, p): i for i, p in jobs}
-        pending = set(futures)
-        auth_error: AuthError | None = None
-        try:
-            while pending:
-                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    if fut.cancelled():
-                        continue
-                    try:
-                        outcome = fut.result()
-                    except AuthError as err:
-                        auth_error = auth_error or err
-                        self.client.stop.set()
-                        outcome = self._not_done(plans[futures[fut]], str(err))
-                    except Exception as err:  # a bug must cost one row, not the run
-                        plan = plans[futures[fut]]
-                        msg = f"unexpected error while sending this row: {type(err).__name__}"
-                        outcome = RowOutcome(plan.record, Status.FAILED, plan.name or None,
-                                             plan.existing_id, message=msg, problems=[
-                                                 plan.record.row_problem("internal", msg)])
-                    outcomes[futures[fut]] = outcome
-                    sink(outcome)
-        except KeyboardInterrupt:
-            self.client.stop.set()
-            pool.shutdown(wait=True, cancel_futures=True)
-            self._collect(futures, plans, outcomes, sink)
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-        self._collect(futures, plans, outcomes, sink)
-        if auth_error is not None:
-            raise auth_error
+        pool: Pool[RowPlan, RowOutcome] = Pool(
+            self._job, workers=self.workers, stop=self.client.stop, not_done=self._not_done,
+            failed=_unexpected, name="import")
+        done = pool.run([p for _, p in jobs], sink)
+        outcomes = {jobs[k][0]: outcome for k, outcome in done.items()}
         return [outcomes.get(i) or static_outcome(p) for i, p in enumerate(plans)]
-
-    def _collect(self, futures: dict[Future[RowOutcome], int], plans: Sequence[RowPlan],
-                 outcomes: dict[int, RowOutcome], sink: OutcomeSink) -> None:
-        for fut, i in futures.items():
-            if i in outcomes:
-                continue
-            if fut.done() and not fut.cancelled() and fut.exception() is None:
-                outcome = fut.result()
-            else:
-                outcome = self._not_done(plans[i], "stopped before this row was sent")
-            outcomes[i] = outcome
-            sink(outcome)
 
     @staticmethod
     def _not_done(plan: RowPlan, why: str) -> RowOutcome:
@@ -174,6 +134,7 @@ class Engine:
             return self._not_done(plan, "stopped before this row was sent")
         done: list[str] = []
         pkg_id = plan.existing_id
+        pre = PreImage()  # each write's pre-image, kept as soon as the write succeeded
         try:
             if plan.action is Action.CREATE:
                 if self.before_create is not None:
@@ -186,38 +147,48 @@ class Engine:
                     if raced is None:
                         raise
                     return raced
-                pkg_id = str(pkg["id"])
+                pkg_id = pre.created = str(pkg["id"])
+                pre.wrote_record(pkg)
                 done.append("created")
             else:
                 if plan.body:
-                    self.client.call("package_patch", plan.body)
+                    pre.wrote_record(self.client.call("package_patch", plan.body))
+                    pre.patched(plan.existing or {}, plan.body)
                     done.append("record patched")
                 for step in plan.resources:
                     self._resource(step, str(pkg_id))
                     if step.action is not Action.UNCHANGED:
+                        pre.resource_written(step, plan.existing)
                         done.append(f"resource {step.record.resource.get('name', '')!s} "
                                     f"{step.action}d")
-            if plan.publish_to and self.layout.profile.state_field:
-                self.client.call("package_patch", {
-                    "id": pkg_id, self.layout.profile.state_field: plan.publish_to})
+            state_field = self.layout.profile.state_field
+            if plan.publish_to and state_field:
+                state_from = plan.body.get(state_field, (plan.existing or {}).get(
+                    state_field, self.layout.profile.create_values.get(state_field)))
+                pre.wrote_record(self.client.call("package_patch", {
+                    "id": pkg_id, state_field: plan.publish_to}))
+                pre.moved(state_from, plan.publish_to)
                 done.append(f"moved to {plan.publish_to}")
         except Stopped:
             msg = "stopped before this row was finished"
             if done:
                 msg += f" (done so far: {', '.join(done)})"
             return RowOutcome(plan.record, Status.NOT_DONE, plan.name, pkg_id,
-                              message=msg)
+                              message=msg, pre=pre)
         except ActionFailed as err:
-            return self._failed(plan, pkg_id, err, done)
+            failed = self._failed(plan, pkg_id, err, done)
+            failed.pre = pre
+            return failed
         except AuthError:
             raise
         except SiteError as err:
             return RowOutcome(plan.record, Status.FAILED, plan.name, pkg_id,
                               message=_with_done(str(err), done),
-                              problems=[plan.record.row_problem("site-error", str(err))])
+                              problems=[plan.record.row_problem("site-error", str(err))],
+                              pre=pre)
         status = Status.CREATED if plan.action is Action.CREATE else Status.UPDATED
         return RowOutcome(plan.record, status, plan.name, pkg_id, changes=list(plan.changes),
-                          message=", ".join(done))
+                          message=", ".join(done), pre=pre)
 
     def _raced(self, plan: RowPlan, err: ValidationFailed) -> RowOutcome | None:
         """A create answered "That URL is already in use": another run (or person)
@@ -346,6 +317,12 @@ class Engine:
 
 def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _unexpected(plan: RowPlan, err: Exception) -> RowOutcome:
+    msg = f"unexpected error while sending this row: {type(err).__name__}"
+    return RowOutcome(plan.record, Status.FAILED, plan.name or None, plan.existing_id,
+                      message=msg, problems=[plan.record.row_problem("internal", msg)])
 
 
 def _with_done(message: str, done: list[str]) -> str:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -59,38 +60,44 @@ class JournalState:
         return entry if entry and entry.get("status") in DONE_STATUSES else None
 
 
-def read_journal(path: Path) -> JournalState:
-    """Parse a journal; a missing file is an empty state, torn lines are skipped."""
-    state = JournalState()
+def journal_entries(path: Path) -> Iterator[dict[str, Any]]:
+    """The lines of a journal as dicts, in order; a missing file has none, and a line
+    that is not a JSON object (torn by ``kill -9``) is skipped."""
     if not path.exists():
-        return state
+        return
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             try:
                 entry = json.loads(line)
             except ValueError:
                 continue
-            if not isinstance(entry, dict):
+            if isinstance(entry, dict):
+                yield entry
+
+
+def read_journal(path: Path) -> JournalState:
+    """Parse a journal; a missing file is an empty state, torn lines are skipped."""
+    state = JournalState()
+    for entry in journal_entries(path):
+        if entry.get("type") == "run":
+            state.workbook_sha256 = entry.get("workbook_sha256")
+            state.site = entry.get("site")
+            state.complete = False
+        elif entry.get("type") == "end":
+            state.complete = bool(entry.get("complete"))
+        elif entry.get("type") == "resource-id" and isinstance(entry.get("row"), int) \
+                and isinstance(entry.get("id"), str):
+            state.resource_ids[(str(entry.get("sheet")), entry["row"])] = entry["id"]
+        elif entry.get("type") == "create-intent" and isinstance(entry.get("row"), int):
+            state.intents[(str(entry.get("sheet")), entry["row"])] = str(entry.get("name"))
+        elif entry.get("type") == "row" and isinstance(entry.get("row"), int):
+            key = (str(entry.get("sheet")), int(entry["row"]))
+            previous = state.rows.get(key)
+            # a later "unchanged" confirms, and must not hide, an earlier "created"
+            if previous and previous.get("status") in ("created", "updated") \
+                    and entry.get("status") == "unchanged":
                 continue
-            if entry.get("type") == "run":
-                state.workbook_sha256 = entry.get("workbook_sha256")
-                state.site = entry.get("site")
-                state.complete = False
-            elif entry.get("type") == "end":
-                state.complete = bool(entry.get("complete"))
-            elif entry.get("type") == "resource-id" and isinstance(entry.get("row"), int) \
-                    and isinstance(entry.get("id"), str):
-                state.resource_ids[(str(entry.get("sheet")), entry["row"])] = entry["id"]
-            elif entry.get("type") == "create-intent" and isinstance(entry.get("row"), int):
-                state.intents[(str(entry.get("sheet")), entry["row"])] = str(entry.get("name"))
-            elif entry.get("type") == "row" and isinstance(entry.get("row"), int):
-                key = (str(entry.get("sheet")), int(entry["row"]))
-                previous = state.rows.get(key)
-                # a later "unchanged" confirms, and must not hide, an earlier "created"
-                if previous and previous.get("status") in ("created", "updated") \
-                        and entry.get("status") == "unchanged":
-                    continue
-                state.rows[key] = entry
+            state.rows[key] = entry
     return state
 
 
@@ -107,6 +114,30 @@ def _ends_mid_line(path: Path) -> bool:
         return fh.read(1) != b"\n"
 
 
+def set_aside_path(path: Path) -> Path:
+    """Where a finished (or outdated) journal goes when a new run starts: ``.prev``, else
+    ``.prev.2``, ``.prev.3`` ... An earlier run's journal is never overwritten: it holds
+    the pre-images ``undo`` needs to take that run back."""
+    first = path.with_name(path.name + ".prev")
+    if not first.exists():
+        return first
+    n = 2
+    while path.with_name(f"{path.name}.prev.{n}").exists():
+        n += 1
+    return path.with_name(f"{path.name}.prev.{n}")
+
+
+def latest_set_aside(path: Path) -> Path | None:
+    """The journal the last new run set aside (the highest generation), if any."""
+    first = path.with_name(path.name + ".prev")
+    if not first.exists():
+        return None
+    n = 2
+    while path.with_name(f"{path.name}.prev.{n}").exists():
+        n += 1
+    return first if n == 2 else path.with_name(f"{path.name}.prev.{n - 1}")
+
+
 class Journal:
     """Appends outcome lines durably; thread-safe (workers report concurrently)."""
 
@@ -118,7 +149,7 @@ class Journal:
     def open(self, header: dict[str, Any], fresh: bool) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if fresh and self.path.exists():
-            os.replace(self.path, self.path.with_suffix(self.path.suffix + ".prev"))
+            os.replace(self.path, set_aside_path(self.path))
         torn = _ends_mid_line(self.path)
         self._fh = self.path.open("a", encoding="utf-8")
         if torn:  # a line cut by kill -9: end it, so it cannot swallow the next one

@@ -11,7 +11,10 @@ recognised as unchanged whatever spelling the server or the sheet used:
 * dates are ``YYYY-MM-DD`` (a time part is dropped, as the server does);
 * JSON fields are parsed objects;
 * empty string, ``None``, ``[]`` and ``{}`` are the same as absent for every field;
-* text is trimmed and compared in Unicode NFC (:func:`same_text`);
+* text is compared as a cell gives it back (:func:`same_text`): in Unicode NFC (the
+  reader gives NFC), line endings folded to LF (XML and LibreOffice turn CR LF into LF),
+  no-break spaces as spaces (the reader does so), trimmed of spaces and zero-width
+  spaces; so an untouched export of any stored text is unchanged;
 * resources are a list of normalised resources (matched later by id or name).
 
 :func:`normalise_package` is public: export uses it to prove "export then import = all
@@ -32,6 +35,26 @@ from importer.schema import Field, FieldKind, Layout
 TAGS_KEY = "tags"
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 _EXTRA_KEYS = ("id", "name", "private")
+_LINE_ENDING = re.compile(r"\r\n?")
+#: spaces the reader turns into a plain space (importer.read.values).
+_NO_BREAK_SPACES = str.maketrans(dict.fromkeys("\u00a0\u2007\u202f", " "))
+#: what the reader trims from a cell's ends: whitespace and zero-width spaces.
+_EDGES = re.compile(r"^[\s\u200b\u200c\u200d\ufeff]+|[\s\u200b\u200c\u200d\ufeff]+$")
+
+
+def fold_line_endings(text: str) -> str:
+    """CR LF and a lone CR as LF: XML reading folds CR LF to LF, LibreOffice re-saves it so."""
+    return _LINE_ENDING.sub("\n", text) if "\r" in text else text
+
+
+def fold_no_break_spaces(text: str) -> str:
+    """No-break spaces as plain spaces, as the reader reads them."""
+    return text.translate(_NO_BREAK_SPACES)
+
+
+def trim_edges(text: str) -> str:
+    """Without surrounding whitespace or zero-width spaces, as the reader trims cells."""
+    return _EDGES.sub("", text)
 
 
 def is_empty(value: Any) -> bool:
@@ -94,13 +117,16 @@ def normalise_value(f: Field, value: Any) -> Any:
     return value
 
 
-def same_text(value: str) -> str | None:
-    """Text as compared: trimmed, Unicode NFC (the reader gives NFC, so a stored
-    decomposed ``é`` read back from an untouched export is unchanged; decision 3)."""
-    text = value.strip()
-    if not text:
-        return None
+def to_nfc(text: str) -> str:
+    """Unicode NFC: the reader gives NFC, so a stored decomposed ``é`` read back from an
+    untouched export is unchanged (decision 3)."""
     return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def same_text(value: str) -> str | None:
+    """Text as compared, the form a cell gives it back in (each rule a function above and
+    below); ``None`` when nothing is left."""
+    return trim_edges(fold_no_break_spaces(fold_line_endings(to_nfc(value)))) or None
 
 
 def _normalise_entries(f: Field, value: Any) -> list[dict[str, Any]] | None:

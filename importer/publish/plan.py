@@ -179,6 +179,9 @@ class Existing:
 Caller = Callable[[str, dict[str, Any]], Any]
 #: names per package_search: few requests, far below Solr's 1024-clause limit.
 SEARCH_CHUNK = 100
+#: a record deleted on the site: ``package_show`` answers for it (to a sysadmin or an
+#: editor of its organization), but it is not updated from a row.
+DELETED_STATE = "deleted"
 
 
 def fetch_existing(call: Caller, records: Sequence[DatasetRecord],
@@ -218,10 +221,12 @@ def fetch_existing(call: Caller, records: Sequence[DatasetRecord],
             for pkg in pkgs:
                 found.add(pkg)
     complete = search_complete or (lambda _r: False)
+    # a row with an id names a record that existed (an export wrote it): look it up even
+    # when search hides nothing in its organization, so one deleted since is found as such
     missing = [r.package.get("id") or r.name for r in records
-               if ((r.package.get("id") and str(r.package["id"]) not in found.by_id)
-                   or (not r.package.get("id") and r.name and r.name not in found.by_name))
-               and not complete(r)]
+               if (r.package.get("id") and str(r.package["id"]) not in found.by_id)
+               or (not r.package.get("id") and r.name and r.name not in found.by_name
+                   and not complete(r))]
     for ident in dict.fromkeys(m for m in missing if m):
         try:
             found.add(call("package_show", {"id": ident}))
@@ -299,6 +304,9 @@ def _plan_row(record: DatasetRecord, existing: Existing, layout: Layout,
             return RowPlan(record, Action.INVALID, problems=[problem], reason=msg)
     else:
         stored = existing.by_name.get(record.name or "")
+    if stored is not None and stored.get("state") == DELETED_STATE:
+        return RowPlan(record, Action.SKIP, existing=stored,
+                       reason="the record was deleted on the site; the row is left alone")
     if stored is None:
         if options.update_only:
             return RowPlan(record, Action.SKIP,
@@ -573,8 +581,10 @@ def merged_with_positions(f: Field, given: list[Any], stored: Any,
             continue
         merged = dict(base) if isinstance(base, dict) else {}
         for sub, value in entry.items():
-            if f"{name}[{pos}].{sub}" in defaulted and not _blank(merged.get(sub)):
-                continue  # a default (the dataset's org) never replaces a stored value
+            if f"{name}[{pos}].{sub}" in defaulted and base is not None:
+                continue  # a default (the dataset's org) is for a new entry only: a
+                # stored entry keeps its own value, even a blank one (an untouched
+                # export of it is unchanged)
             merged[sub] = value
         for sub in cleared.get(pos, ()):
             merged[sub] = empty_for(subs.get(sub))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -36,6 +36,7 @@ from importer.publish.plan import (
     confirm_existing,
     fetch_existing,
 )
+from importer.publish.preimage import PRE_IMAGES_KEY, PRE_IMAGES_VERSION
 from importer.publish.progress import Progress
 from importer.publish.transport import Client, RateLimiter, Transport
 from importer.read import read_workbook
@@ -43,6 +44,7 @@ from importer.read.edits import Edit, apply_edits, edit_lines, load_edits
 from importer.read.mapping import ColumnMapping, load_mapping
 from importer.read.reader import explain_merged
 from importer.records import DatasetRecord
+from importer.report.console import write_run_summary
 from importer.schema import Layout, build_layout, load_from_site
 from importer.site import ActionFailed, NotAuthorized, NotFound, Site
 from importer.validate import cross_row, validate, validate_resources
@@ -138,6 +140,16 @@ def writable_orgs(client: Client) -> set[str]:
     return out
 
 
+def org_label(org: str, stored: Mapping[str, Any] | None) -> str:
+    """An organization as a person knows it: ``name ("Title")`` from the stored record's
+    embedded organization when ``org`` is its id (or name), else ``org`` as given."""
+    embedded = (stored or {}).get("organization")
+    if isinstance(embedded, Mapping) and org in (embedded.get("id"), embedded.get("name")):
+        name, title = embedded.get("name") or org, embedded.get("title")
+        return f"{name} ({title!r})" if title and title != name else str(name)
+    return org
+
+
 def _rights_outcome(plan: RowPlan, orgs: set[str]) -> RowOutcome | None:
     """A failed outcome, without sending, when the token may not write this row's org."""
     if not plan.writes:
@@ -147,8 +159,9 @@ def _rights_outcome(plan: RowPlan, orgs: set[str]) -> RowOutcome | None:
     for org in (t for t in targets if t):
         if str(org) not in orgs:
             verb = "create" if plan.action is Action.CREATE else "edit"
-            msg = (f"This API token may not {verb} records in organization {org}: ask an "
-                   "admin of that organization to make you an editor, or use another token.")
+            msg = (f"This API token may not {verb} records in organization "
+                   f"{org_label(str(org), plan.existing)}: ask an admin of that organization "
+                   "to make you an editor, or use another token.")
             cell = plan.record.locate("owner_org")
             problem = (cell.problem("not-authorized", msg, field="owner_org") if cell
                        else plan.record.row_problem("not-authorized", msg, field="owner_org"))
@@ -454,7 +467,8 @@ def _open_journal(path: Path | None, sha: str | None, site: str,
     journal = Journal(path)
     try:
         journal.open({"workbook_sha256": sha, "site": site,
-                      "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}, fresh)
+                      "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                      PRE_IMAGES_KEY: PRE_IMAGES_VERSION}, fresh)
     except OSError as err:
         raise WorkbookError(f"cannot write the journal {path}: {err.strerror}") from None
     return journal, state
@@ -482,13 +496,9 @@ def console_summary(result: ImportResult, out: TextIO) -> None:
     if result.interrupted:
         title = "Import stopped (Ctrl-C)"
     n = len(result.outcomes)
-    out.write(f"{title}: {n} dataset row{'s' if n != 1 else ''} "
-              f"({result.rows_checked} rows checked, resource rows included), "
-              f"{result.site_url}\n")
-    for status, n in summary_rows(result):
-        out.write(f"  {status:<13}{n:>6}\n")
-    for notice in result.notices:
-        out.write(f"{notice}\n")
+    write_run_summary(out, f"{title}: {n} dataset row{'s' if n != 1 else ''} "
+                           f"({result.rows_checked} rows checked, resource rows included), "
+                           f"{result.site_url}", summary_rows(result), result.notices)
 
 
 # -- the whole run: site checks, workbook check, import ---------------------------------

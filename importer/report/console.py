@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -46,3 +47,13 @@ def render_console_summary(
         stream.write(f"Report: {report}\n")
     if json_path is not None:
         stream.write(f"JSON: {json_path}\n")
+
+
+def write_run_summary(out: TextIO, heading: str, counts: Sequence[tuple[str, int]],
+                      notices: Sequence[str], width: int = 13) -> None:
+    """The few lines after an import or an undo: the heading, rows per status, notices."""
+    out.write(f"{heading}\n")
+    for status, n in counts:
+        out.write(f"  {status:<{width}}{n:>6}\n")
+    for notice in notices:
+        out.write(f"{notice}\n")

@@ -137,7 +137,7 @@ def write_check_outputs(result: CheckOutcome, outputs: Outputs, *, created: str,
                    **({"column_mapping": mapping.to_json()} if mapping else {})},
             summary=summary,
         )
-        _write_text(outputs.json, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        write_text_file(outputs.json, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     return summary
 
 
@@ -148,7 +148,8 @@ def _shown(path: Path | None, label: str | None) -> str | None:
     return path.name if label else str(path)
 
 
-def _write_text(path: Path, text: str) -> None:
+def write_text_file(path: Path, text: str) -> None:
+    """Write ``text`` beside ``path`` then rename: an interrupted run leaves no half file."""
     partial = path.with_name(f".{path.name}.partial")
     try:
         partial.write_text(text, encoding="utf-8")

@@ -28,6 +28,7 @@ from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from importer.report.cells import MAX_CELL_CHARS, display, quote_sheet
+from importer.sheettext import escape_text
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -46,7 +47,7 @@ _NUM_ORDER = (None, "date", "datetime")
 _EPOCH = dt.datetime(1899, 12, 30)
 # characters that need work before going into XML text: markup, and control characters
 # XML 1.0 cannot hold at all (replaced, so a report never fails on odd input).
-_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPECIAL = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -84,7 +85,8 @@ def xml_text(text: str) -> str:
         text = text[: MAX_CELL_CHARS - 1] + "…"
     if _SPECIAL.search(text) is None:
         return text
-    return escape(_CONTROL.sub("\ufffd", text))
+    # OOXML escapes (_xHHHH_, a carriage return) first, so they read back as written
+    return escape(escape_text(_CONTROL.sub("\ufffd", text)))
 
 
 def cell_xml(ref: str, value: Any, s: int = PLAIN) -> str:

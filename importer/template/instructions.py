@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from importer.map.cells import CLEAR_MARKER, REMOVE_MARKER
 from importer.schema.columns import DATASET_LINK, DATASETS_SHEET, RESOURCES_SHEET, Layout, Scope
+from importer.sheettext import escape_text
 from importer.template.describe import describe, example_for_instructions
 from importer.template.lists import ChoiceLists
 
@@ -101,7 +102,7 @@ def write_instructions(
     ws.cell(1, 1).font = TITLE_FONT
     last_letter = chr(64 + len(TABLE_HEADERS))
     for rule in general_rules(layout, lists):
-        ws.append(["", rule])
+        ws.append(["", escape_text(rule)])
         row = ws.max_row
         # A rule spans the table's width, wrapped, so it reads whole on screen and paper.
         ws.merge_cells(f"B{row}:{last_letter}{row}")
@@ -122,8 +123,9 @@ def write_instructions(
             example = example_for_instructions(column, layout, lists, rows)
             if isinstance(example, date):
                 example = example.isoformat()
-            ws.append([sheet, column.header, column.label, text.required_text, allowed,
-                       example, text.help_text])
+            ws.append([escape_text(v) if isinstance(v, str) else v for v in (
+                sheet, column.header, column.label, text.required_text, allowed, example,
+                text.help_text)])
             lines = 1
             for cell, width in zip(ws[ws.max_row], TABLE_WIDTHS, strict=False):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")

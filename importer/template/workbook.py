@@ -30,6 +30,7 @@ from importer.errors import OutputError
 from importer.files import is_special, special_output_message
 from importer.schema.columns import DATASETS_SHEET, RESOURCES_SHEET, Column, Layout, Scope
 from importer.schema.model import FieldKind
+from importer.sheettext import escape_text
 from importer.template.describe import (
     ColumnText,
     Requirement,
@@ -154,7 +155,7 @@ def _write_value(cell: Any, value: Any) -> None:
         cell.value = value
         cell.number_format = DATE_FORMAT
     elif isinstance(value, str):
-        cell.value = value
+        cell.value = escape_text(value)  # _xHHHH_ and \r read back as written
         cell.data_type = "s"  # never a formula, even for "=..."
     else:
         cell.value = value
@@ -195,7 +196,7 @@ def _write_lists(ws: Worksheet, choice_lists: list[ChoiceList]) -> dict[str, str
         letter = get_column_letter(i)
         ws.cell(1, i, clist.key).font = Font(name=FONT_NAME, bold=True)
         for j, value in enumerate(clist.values, start=2):
-            ws.cell(j, i, value).data_type = "s"
+            ws.cell(j, i, escape_text(value)).data_type = "s"
         last = len(clist.values) + 1
         ranges[clist.key] = f"{LISTS_SHEET}!${letter}$2:${letter}${last}"
         width = max(len(clist.key), *(len(v) for v in clist.values)) + 2
@@ -327,7 +328,7 @@ def meta_values(layout: Layout, created: datetime) -> list[tuple[str, str]]:
 
 def _write_meta(ws: Worksheet, layout: Layout, created: datetime) -> None:
     for key, value in meta_values(layout, created):
-        ws.append([key, value])
+        ws.append([key, escape_text(value)])
         ws.cell(ws.max_row, 2).data_type = "s"
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 70

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any, Literal
@@ -67,6 +68,7 @@ def _validate(records: Sequence[DatasetRecord], layout: Layout, mode: Mode) -> l
             rchecker = comp.resource_update if res_update else comp.resource
             ctx.schema_problems(res, res.resource, rchecker, comp.resource_fields, problems)
             ctx.clear_rule(res, res.cleared, comp.resource_fields, problems)
+            resource_id_rule(res, problems)
     problems.extend(cross_row(records))
     return problems
 
@@ -83,6 +85,7 @@ def validate_resources(resources: Sequence[ResourceRecord], layout: Layout, *,
         checker = comp.resource_update if update else comp.resource
         ctx.schema_problems(res, res.resource, checker, comp.resource_fields, problems)
         ctx.clear_rule(res, res.cleared, comp.resource_fields, problems)
+        resource_id_rule(res, problems)
     return problems
 
 
@@ -216,6 +219,30 @@ class _Context:
                                f"{_label(self.labels, rec, key, f)} is required, so it cannot be "
                                "emptied with <clear>; write a value or leave the cell blank "
                                "to keep the current one.", None))
+
+
+#: a resource id as CKAN makes them (uuid4, canonical lower-case form).
+_RESOURCE_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def resource_id_rule(res: ResourceRecord, out: list[Problem]) -> None:
+    """A resource ``id`` typed in the sheet must be a CKAN resource id.
+
+    CKAN 2.12 refuses any other id ("Invalid id provided") but CKAN 2.9 stores it as the new
+    resource's id, and neither would match a stored resource: so any other text is an
+    error here, before anything is sent, on every version. Only the canonical lower-case
+    form passes: 2.12 would store another spelling of the same uuid in that form, and the
+    next import would no longer match the cell.
+    """
+    value = res.resource.get(ID_KEY)
+    if value is None or value == "":
+        return
+    if isinstance(value, str) and _RESOURCE_ID.fullmatch(value):
+        return
+    out.append(_at(res, ID_KEY, "bad-resource-id",
+                   f"{value!r} is not a resource id: the id column holds the catalogue's own "
+                   "ids (like 0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70, lower case), copied from "
+                   "an export. Leave it blank for a new resource.", value))
 
 
 def cross_row(records: Sequence[DatasetRecord]) -> list[Problem]:

@@ -235,6 +235,7 @@ def import_body(store: JobStore, job: Job, folder: Path, token: str | None) -> d
 def export_body(store: JobStore, job: Job, folder: Path, token: str | None) -> dict[str, Any]:
     """``bcdc-import export --org ORG``: the organization's records into a workbook."""
     from importer.export.fetch import Selection
+    from importer.export.notes import grouped_lines, hidden_private_line
     from importer.export.run import export_records, site_schema
     from importer.map.resolve import SiteResolver
     from importer.site import Site
@@ -250,9 +251,12 @@ def export_body(store: JobStore, job: Job, folder: Path, token: str | None) -> d
 
     result = export_records(site, Selection(orgs=(job.options["org"],)), folder / EXPORT_XLSX,
                             schema, lists, progress=progress,
-                            resolver=SiteResolver(site) if token else None)
+                            resolver=SiteResolver(site) if token else None,
+                            has_token=token is not None)
+    notes = grouped_lines(result.notes, 50) + [
+        hidden_private_line(org, token is not None) for org in result.hidden_private]
     return {"datasets": result.datasets, "resources": result.resources,
-            "written": result.path is not None, "notes": [n.line() for n in result.notes][:50],
+            "written": result.path is not None, "notes": notes,
             "note": note or "", "not_exported": list(result.not_exported)}
 
 

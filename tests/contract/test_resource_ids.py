@@ -1,5 +1,5 @@
 """Contract: a resource id chosen by the client (a uuid4 string), and a repeated
-``resource_create`` with the same id, on CKAN 2.12 (the dev catalogue).
+``resource_create`` with the same id, on CKAN 2.12 and 2.9 (both dev catalogues).
 
 This is what makes resource creation safe to retry (docs/import.md, "Safety": "A
 resource create cannot duplicate"): the importer gives each new resource its own id, and a
@@ -12,14 +12,12 @@ same id in the same package *updates that one resource* (``resource_dict_save`` 
 row by id); the same id in another package is refused ("Resource id already exists.");
 an id that is not a uuid is refused.
 
-The live catalogue runs CKAN 2.9 (2.9.5 at the time of writing), read from its source,
-not run here (the BCDC schema defines no resource ``id`` field, so CKAN's default resource
-schema applies): there it is ``id: [ignore_empty, unicode_safe]`` (no uuid check,
-no "already exists" check; 2.9.9 added ``resource_id_validator``), and
-``resource_dict_save`` loads the row by id exactly as 2.12 does, so the id is kept and a
-repeat in the same package updates the one resource too; an id taken in *another*
-package would move that resource (irrelevant for fresh uuid4 ids). Confirm on the test
-instance of the live catalogue before relying on more than this.
+CKAN 2.9.11 (the ``ckan29_site`` dev catalogue; the live catalogue runs 2.9, 2.9.5 reported):
+the id is kept and a repeat in the same package updates the one resource, as on 2.12; the
+same id in another package is refused too (2.9.9 added ``resource_id_validator``); but an id
+that is NOT a uuid is accepted and stored (``test_an_id_that_is_not_a_uuid``). On 2.9.5 the
+"already exists" check is missing (read from its source, not run here): an id taken in
+another package would move that resource (irrelevant for fresh uuid4 ids).
 """
 
 from __future__ import annotations
@@ -88,11 +86,19 @@ def test_same_id_in_another_package_is_refused(
     assert len(api.call("package_show", "editor", id=other["id"]).result["resources"]) == 1
 
 
-def test_an_id_that_is_not_a_uuid_is_refused(api: Any, draft: dict[str, Any]) -> None:
+def test_an_id_that_is_not_a_uuid(api: Any, draft: dict[str, Any], unique: Any) -> None:
+    """CKAN 2.12 refuses a resource id that is not a uuid; CKAN 2.9 KEEPS it as the new
+    resource's id. So the importer refuses such an id itself, at its cell, before sending
+    anything (``bad-resource-id``, tests/validate/test_rules.py and the smoke tests)."""
+    rid = unique("not-a-uuid")
     reply = api.call("resource_create", "editor", package_id=draft["id"],
-                     **_resource("Bad id", id="not-a-uuid"))
-    assert reply.status == 409
-    assert reply.error["id"] == ["Invalid id provided"]
+                     **_resource("Bad id", id=rid))
+    if api.version == "2.9":
+        assert reply.result["id"] == rid
+        assert api.ok("resource_show", "editor", id=rid)["package_id"] == draft["id"]
+    else:
+        assert reply.status == 409
+        assert reply.error["id"] == ["Invalid id provided"]
 
 
 def test_package_create_keeps_client_ids_of_embedded_resources(

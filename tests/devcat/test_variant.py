@@ -66,8 +66,8 @@ def test_unknown_variant_is_a_one_line_error(ckan: str, schema: str, message: st
 
 
 def test_cli_refuses_an_unknown_version() -> None:
-    # through the root group, as a user runs it: invoking the sub-group alone makes click
-    # cache its help option without the root's ``-h`` (docs/cli.md then looks stale)
+    """Through the project's root command (invoking the sub-group as a root would make
+    click cache a ``--help``-only help option on it, and docs/cli.md would differ)."""
     result = CliRunner().invoke(cli, ["dev-catalogue", "status", "--ckan", "2.10"])
     assert result.exit_code == 2
     assert "Invalid value for '--ckan': '2.10' is not one of '2.12', '2.9'." in result.output

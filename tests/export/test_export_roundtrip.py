@@ -54,14 +54,21 @@ class Catalogue:
         return {n: self.site.call("package_show", id=n) for n in self.names}
 
 
+def new_catalogue(ckan_site: CkanSite, stem: str, title: str,
+                  bodies: Callable[[str, str], list[dict[str, Any]]]) -> Catalogue:
+    """A new organization ``<stem>-<random>`` holding the records ``bodies(prefix, org
+    id)`` describes, created by a sysadmin."""
+    site = Site(ckan_site.url, ckan_site.sysadmin_token)
+    prefix = f"{stem}-{uuid.uuid4().hex[:8]}"
+    org = site.call("organization_create", name=prefix, title=f"{title} {prefix}")
+    names = [site.call("package_create", **body)["name"] for body in bodies(prefix, org["id"])]
+    return Catalogue(site, ckan_site.url, ckan_site.sysadmin_token, prefix, names)
+
+
 @pytest.fixture
 def catalogue(ckan_site: CkanSite) -> Catalogue:
-    site = Site(ckan_site.url, ckan_site.sysadmin_token)
-    prefix = f"rt-{uuid.uuid4().hex[:8]}"
-    org = site.call("organization_create", name=prefix, title=f"Round trip {prefix}")
-    names = [site.call("package_create", **body)["name"]
-             for body in varied(prefix, org["id"], ckan_site.parent_org.id)]
-    return Catalogue(site, ckan_site.url, ckan_site.sysadmin_token, prefix, names)
+    return new_catalogue(ckan_site, "rt", "Round trip",
+                         lambda prefix, org: varied(prefix, org, ckan_site.parent_org.id))
 
 
 @pytest.fixture

@@ -30,11 +30,17 @@ def run_cli(args: list[str], token: str | None, cwd: Path) -> subprocess.Complet
                           timeout=600, check=False)
 
 
+def _default_sigint() -> None:
+    """A run started from a background job inherits SIGINT *ignored* (the shell does that),
+    and Python then installs no KeyboardInterrupt handler: give the child the default."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def start_cli(args: list[str], token: str, cwd: Path) -> subprocess.Popen[str]:
     env = dict(os.environ, CKAN_API_TOKEN=token)
     return subprocess.Popen([sys.executable, "-m", "importer", *args], text=True, env=env,
                             cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, preexec_fn=_default_sigint)
 
 
 def packages(prefix: str, n: int, org: str) -> list[dict[str, Any]]:
@@ -129,7 +135,7 @@ def _wait_for(journal: Path, marker: str, count: int, proc: subprocess.Popen[str
         if journal.exists() and journal.read_text().count(marker) >= count:
             return
         time.sleep(0.01)
-    pytest.fail("the import did not get going")
+    pytest.fail("the run did not get going")
 
 
 @pytest.mark.parametrize("kill_at", [1, 8, 25])

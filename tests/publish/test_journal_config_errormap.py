@@ -10,7 +10,7 @@ import pytest
 from importer.errors import AuthError, SiteError
 from importer.publish.config import check_url, load_site, resolve_token
 from importer.publish.errormap import map_error_dict
-from importer.publish.journal import Journal, read_journal
+from importer.publish.journal import Journal, latest_set_aside, read_journal
 from tests.publish.factory import COLUMNS, DATASET_COLS, RESOURCE_COLS, make_record, package_body
 
 
@@ -47,6 +47,22 @@ def test_journal_fresh_keeps_old_aside(tmp_path: Path) -> None:
     j.open({"workbook_sha256": "b"}, fresh=True)
     j.close()
     assert (tmp_path / "j.jsonl.prev").read_text() == "old\n"
+
+
+def test_journals_set_aside_are_never_overwritten(tmp_path: Path) -> None:
+    """Each earlier run's journal holds the pre-images undo needs: a third, fourth ... run
+    sets the last one aside under the next free generation."""
+    path = tmp_path / "j.jsonl"
+    assert latest_set_aside(path) is None
+    for run in ("first", "second", "third"):
+        path.write_text(f"{run}\n")
+        j = Journal(path)
+        j.open({"workbook_sha256": run}, fresh=True)
+        j.close()
+    assert [(p.name, p.read_text()) for p in sorted(tmp_path.glob("j.jsonl.prev*"))] == [
+        ("j.jsonl.prev", "first\n"), ("j.jsonl.prev.2", "second\n"),
+        ("j.jsonl.prev.3", "third\n")]
+    assert latest_set_aside(path) == tmp_path / "j.jsonl.prev.3"
 
 
 SITES = """

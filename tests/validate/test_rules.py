@@ -100,6 +100,14 @@ CASES: list[tuple[str, dict[str, Any], list[dict[str, Any]] | None, list[tuple]]
      [("cannot-clear", D, "E2", "error")]),
     ("may clear an optional field", {"purpose": "<clear>", "id": "abc"}, None, []),
     ("unknown licence", {"license_id": "MIT"}, None, [("unknown-licence", D, "F2", "error")]),
+    # a resource id typed in the sheet must be a CKAN resource id (a uuid): CKAN 2.12 refuses
+    # others, CKAN 2.9 would store them (tests/contract/test_resource_ids.py)
+    ("resource id not a uuid", {}, [{"id": "my-csv"}], [("bad-resource-id", R, "AP2", "error")]),
+    ("resource id uuid ok", {}, [{"id": "0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70"}], []),
+    ("resource id uuid upper case", {}, [{"id": "0D9E8F7A-6B5C-4D3E-8F1A-2B3C4D5E6F70"}],
+     [("bad-resource-id", R, "AP2", "error")]),
+    ("resource id uuid in braces", {}, [{"id": "{0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70}"}],
+     [("bad-resource-id", R, "AP2", "error")]),
     ("bad boolean", {"contacts_1_displayed": "sure"}, None,
      [("bad-boolean", D, "L2", "error"), ("no-displayed-contact", D, "L2", "error")]),
 ]
@@ -116,6 +124,18 @@ def test_rule(tmp_path: Path, case: str, dataset: dict[str, Any],
     problems = _problems(tmp_path, [valid_dataset(**dataset)], res)
     problems = [p for p in problems if p.code != "missing-column"]
     assert _found(problems) == expected
+
+
+def test_resource_id_message(tmp_path: Path) -> None:
+    res = [valid_resource(dataset_name="groundwater-wells-1", id="my-csv")]
+    problems = [p for p in _problems(tmp_path, [valid_dataset()], res)
+                if p.code != "missing-column"]
+    assert [(p.code, p.cell, p.field, p.message) for p in problems] == [
+        ("bad-resource-id", "AP2", "id",
+         "'my-csv' is not a resource id: the id column holds the catalogue's own ids "
+         "(like 0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70, lower case), copied from an export. "
+         "Leave it blank for a new resource."),
+    ]
 
 
 def test_cross_row_duplicates(tmp_path: Path) -> None:

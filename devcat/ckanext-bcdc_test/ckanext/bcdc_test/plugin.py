@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan
 import ckan.plugins as plugins
 from ckanext.bcdc_test import logic, validators
+
+#: CKAN 2.9 names the hooks ``before_search`` / ``before_create`` / ``before_update``;
+#: 2.10+ renamed them (``before_dataset_search``, ``before_resource_create`` …).
+CKAN_29 = ckan.__version__.startswith("2.9")
 
 
 class BcdcTestPlugin(plugins.SingletonPlugin):
@@ -32,6 +37,19 @@ class BcdcTestPlugin(plugins.SingletonPlugin):
     def before_resource_create(self, context: Any, resource: dict[str, Any]) -> None:
         logic.lowercase_format(resource)
         logic.parse_repeating_fields(resource)
+
+    if CKAN_29:
+
+        def before_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
+            return self.before_dataset_search(search_params)
+
+        def before_create(self, context: Any, resource: dict[str, Any]) -> None:
+            self.before_resource_create(context, resource)
+
+        def before_update(
+            self, context: Any, current: dict[str, Any], resource: dict[str, Any]
+        ) -> None:
+            self.before_resource_update(context, current, resource)
 
     def before_resource_update(
         self, context: Any, current: dict[str, Any], resource: dict[str, Any]

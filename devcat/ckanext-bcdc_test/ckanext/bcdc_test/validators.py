@@ -1,7 +1,8 @@
-"""Validators the BC schema names, written from FIELDS.md §1.6 and §7 (test use only).
+"""Validators the BC schema names, aligned behaviour by behaviour with the catalogue's
+ckanext-bcgov-schema ``validators.py`` (read, not copied; test use only).
 
-Each keeps the catalogue's documented quirks on purpose, because the importer must work
-against the catalogue as it is, not as it should be.
+Each keeps the catalogue's quirks on purpose, because the importer must work against the
+catalogue as it is, not as it should be. Runs on CKAN 2.9 (Python 3.9) and 2.12.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import ckan.model as model
 from ckan.lib.navl.dictization_functions import Invalid, missing
 from ckanext.scheming.validation import scheming_validator
 
+#: CKAN's PACKAGE_NAME_MIN_LENGTH / PACKAGE_NAME_MAX_LENGTH, which the catalogue reuses.
 TITLE_MIN = 2
 TITLE_MAX = 100
 
@@ -26,92 +28,98 @@ def _is_empty(value: Any) -> bool:
     return value is missing or value is None or value == ""
 
 
-def _package_id(data: Data, context: dict[str, Any]) -> str | None:
-    """Id of the package being updated (package_update puts it in the context), or None."""
-    package = context.get("package")
-    if package is not None:
-        return str(package.id)
-    value = data.get(("id",))
-    if _is_empty(value):
-        return None
-    existing = model.Package.get(str(value))
-    return str(existing.id) if existing is not None else None
+@scheming_validator
+def title_validator(field: dict[str, Any], schema: dict[str, Any]) -> Any:
+    """Title: unique among ALL packages except this one, then 2-100 characters.
 
-
-def title_validator(key: Key, data: Data, errors: Errors, context: dict[str, Any]) -> None:
-    """Title: 2-100 characters and unique among ALL packages except this one.
-
-    Quirk kept from the catalogue (FIELDS.md §7): its check compares the state against
-    'DELETED' while CKAN writes 'deleted', so soft-deleted packages still hold their title.
-    Here that means no state filter at all.
+    As the catalogue: the uniqueness error is appended first, then a length error is raised
+    (both can show); the own package is the context's ``package`` (update) or the body's
+    ``id`` as given (create); its state test compares with ``'DELETED'`` while CKAN writes
+    ``deleted``, so soft-deleted packages still hold their title (no state filter here).
     """
-    value = data.get(key)
-    title = "" if _is_empty(value) else str(value)
-    if len(title) < TITLE_MIN:
-        errors[key].append(f"Must be at least {TITLE_MIN} characters long")
-        return
-    if len(title) > TITLE_MAX:
-        errors[key].append(f"Title must be a maximum of {TITLE_MAX} characters long")
-        return
-    query = model.Session.query(model.Package.id).filter(model.Package.title == title)
-    own_id = _package_id(data, context)
-    if own_id:
-        query = query.filter(model.Package.id != own_id)
-    if query.first() is not None:
-        errors[key].append("That Title is already in use.")
+
+    def validator(key: Key, data: Data, errors: Errors, context: dict[str, Any]) -> None:
+        if errors[key]:
+            return
+        value = data.get(key)
+        title = "" if _is_empty(value) else str(value)
+        query = model.Session.query(model.Package.id).filter(model.Package.title == title)
+        package = context.get("package")
+        own_id = package.id if package is not None else data.get((*key[:-1], "id"))
+        if own_id and own_id is not missing:
+            query = query.filter(model.Package.id != own_id)
+        if query.first() is not None:
+            errors[key].append("That Title is already in use.")
+        if len(title) < TITLE_MIN:
+            raise Invalid(f'Title "{title}" length is less than minimum {TITLE_MIN}')
+        if len(title) > TITLE_MAX:
+            raise Invalid(f'Title "{title}" length is more than maximum {TITLE_MAX}')
+
+    return validator
 
 
-def _user_roles(user_name: str | None, org_id: str | None) -> set[str]:
-    """The roles named in the schema's ``by:`` lists that this user holds for the org."""
-    if not user_name:
+def _roles(user_name: str | None, org_id: Any) -> set[str]:
+    """The roles of the schema's ``by:`` lists this user holds: ``sysadmin`` (the user's
+    flag), ``admin`` and ``editor`` (``update_dataset``) of ``org_id`` (a sysadmin has both)."""
+    user = model.User.get(user_name) if user_name else None
+    if user is None:
         return set()
-    roles: set[str] = set()
-    if authz.is_sysadmin(user_name):
-        roles.add("sysadmin")
-    if org_id:
-        if authz.has_user_permission_for_group_or_org(org_id, user_name, "admin"):
+    roles = {"sysadmin"} if user.sysadmin else set()
+    if org_id and org_id is not missing:
+        if authz.has_user_permission_for_group_or_org(org_id, user.name, "admin"):
             roles.add("admin")
-        if authz.has_user_permission_for_group_or_org(org_id, user_name, "update_dataset"):
+        if authz.has_user_permission_for_group_or_org(org_id, user.name, "update_dataset"):
             roles.add("editor")
     return roles
 
 
-def _allowed_targets(field: dict[str, Any], current: str, roles: set[str]) -> list[str]:
-    """States reachable in one step from ``current`` by someone holding ``roles``."""
-    for choice in field.get("choices", []):
-        if choice.get("value") == current:
-            return [
-                target["state"]
-                for target in choice.get("validTo") or []
-                if roles & set(target.get("by", []))
-            ]
-    return []
+def _listed(prefix: str, items: list[str]) -> str:
+    """The catalogue builds its messages as ``prefix + " a," + " b,"`` and cuts the last
+    character, so an empty list cuts the prefix's own last letter ("...one o")."""
+    text = prefix + "".join(f" {item}," for item in items)
+    return text[:-1]
 
 
 @scheming_validator
 def valid_next_state(field: dict[str, Any], schema: dict[str, Any]) -> Any:
-    """publish_state machine (FIELDS.md §1.6): start state on create, one step per update."""
-    start = (field.get("startState") or {}).get("state", "DRAFT")
+    """publish_state machine (FIELDS.md §1.6), as the catalogue runs it.
+
+    * the stored state is the package's ``publish_state`` extra (only on update: the
+      context's ``package``); equal to the new value: accepted, no permission check;
+    * otherwise the targets are the stored state's ``validTo`` (or ``startState`` when
+      nothing is stored); a value not among them gets "Invalid state valid choices are:
+      A, B" listing every target, whoever asks;
+    * then, separately, the user must hold one of the ``by:`` roles of the target they
+      asked for (none when it is not a target): "You lack permission to move to this
+      state, you must be one of admin, sysadmin". Roles are checked on the stored
+      package's org on update, on the body's ``owner_org`` on create.
+    """
+    start = field.get("startState") or {"state": "DRAFT", "by": []}
+    next_states = {c["value"]: c.get("validTo") or [] for c in field.get("choices", [])}
 
     def validator(key: Key, data: Data, errors: Errors, context: dict[str, Any]) -> None:
-        if errors.get(key):
+        if errors[key]:
             return
         value = data.get(key)
-        package_id = _package_id(data, context)
-        package = model.Package.get(package_id) if package_id else None
-        if package is None:
-            if value != start:
-                errors[key].append(f"Invalid state valid choices are: {start}")
-            return
-        current = (package.extras or {}).get("publish_state") or start
-        if value == current:
-            return
-        org_id = data.get(("owner_org",))
-        org_id = package.owner_org if _is_empty(org_id) else org_id
-        roles = _user_roles(context.get("user"), org_id)
-        allowed = _allowed_targets(field, current, roles)
-        if value not in allowed:
-            errors[key].append("Invalid state valid choices are: " + ", ".join(allowed))
+        package = context.get("package")
+        stored = (package.extras or {}).get(key[-1]) if package is not None else None
+        if stored is not None:
+            if stored == value:
+                return
+            targets = next_states.get(stored, [])
+        else:
+            targets = [start]
+        states = [target["state"] for target in targets]
+        who: list[str] = next(
+            (list(target.get("by", [])) for target in targets if target["state"] == value), []
+        )
+        if value not in states:
+            errors[key].append(_listed("Invalid state valid choices are:", states))
+        org_id = package.owner_org if package is not None else data.get(("owner_org",))
+        if not set(who) & _roles(context.get("user"), org_id):
+            errors[key].append(
+                _listed("You lack permission to move to this state, you must be one of", who)
+            )
 
     return validator
 
@@ -122,85 +130,96 @@ def conditional_required(field: dict[str, Any], schema: dict[str, Any]) -> Any:
 
     Quirks kept: the condition is read from the TOP level of the data, so it only ever
     fires for dataset fields (a resource's ``bcdc_type`` lives at
-    ``('resources', n, 'bcdc_type')``); and an absent value is written back as ``""``.
+    ``('resources', n, 'bcdc_type')``); and any falsy value (absent, ``None``, ``[]``) is
+    written back as ``""`` (the catalogue's ``data[key] or ''``).
     """
     condition_key = (field.get("conditional_field"),)
     condition_values = field.get("conditional_values") or []
 
     def validator(key: Key, data: Data, errors: Errors, context: dict[str, Any]) -> None:
-        value = data.get(key)
-        value = "" if _is_empty(value) else value
+        value = data.get(key) or ""
         data[key] = value
         condition = data.get(condition_key)
-        if condition in condition_values and value == "":
+        if condition and condition in condition_values and not value:
             errors[key].append(f"Required when {condition_key} is set to {condition}")
 
     return validator
 
 
-def _as_choice_list(value: Any) -> list[Any]:
-    """A list, a JSON list in a string, or one bare string -> a list of values."""
-    if _is_empty(value):
-        return []
-    if isinstance(value, str):
-        try:
-            parsed = json.loads(value)
-        except ValueError:
-            return [value]
-        return parsed if isinstance(parsed, list) else [value]
-    if isinstance(value, list):
-        return value
-    raise Invalid("expecting list of strings")
-
-
 @scheming_validator
 def iso_topic_category(field: dict[str, Any], schema: dict[str, Any]) -> Any:
-    """Multiple choice that tolerates ``""``; stores a JSON list string (FIELDS.md §7)."""
-    choices = [c["value"] for c in field.get("choices", [])]
+    """Multiple choice that tolerates ``""`` (FIELDS.md §7), as the catalogue runs it.
+
+    A string is parsed as JSON, or taken as one value when it is not JSON; the parsed value
+    is iterated as it is (a JSON string yields its characters). Each non-empty element must
+    be a choice ('unexpected choice "x"'); the stored value is a JSON list in the schema's
+    choice order, duplicates dropped; ``required`` adds "Select at least one".
+    """
+    order = [c["value"] for c in field.get("choices", [])]
 
     def validator(key: Key, data: Data, errors: Errors, context: dict[str, Any]) -> None:
-        try:
-            values = _as_choice_list(data.get(key))
-        except Invalid as exc:
-            errors[key].append(str(exc.error))
+        if errors[key]:
             return
-        selected = [v for v in values if v not in ("", None)]
-        for value in selected:
-            if value not in choices:
-                errors[key].append(f'unexpected choice "{value}"')
+        value = data.get(key, missing)
+        if value is missing:
+            value = []
+        elif isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                value = [value]
+        elif not isinstance(value, list):
+            errors[key].append("expecting list of strings")
+            return
+        selected = set()
+        for element in value:
+            if element in order:
+                selected.add(element)
+            elif element != "":
+                errors[key].append(f'unexpected choice "{element}"')
         if not errors[key]:
-            data[key] = json.dumps(selected)
+            data[key] = json.dumps([choice for choice in order if choice in selected])
+            if field.get("required") and not selected:
+                errors[key].append("Select at least one")
 
     return validator
 
 
-def single_value_subfield(value: Any, context: dict[str, Any]) -> Any:
+@scheming_validator
+def single_value_subfield(field: dict[str, Any], schema: dict[str, Any]) -> Any:
     """At most one entry. Registered because the schema names it; scheming never runs it."""
-    if isinstance(value, list) and len(value) > 1:
-        raise Invalid("only one entry is allowed")
-    return value
+
+    def validator(key: Key, data: Data, errors: Errors, context: dict[str, Any]) -> None:
+        value = data.get(key)
+        if isinstance(value, list) and len(value) > 1:
+            raise Invalid(f"Field {key} can only have a single entry")
+
+    return validator
 
 
-def _bounded_float(value: Any, limit: float, label: str) -> Any:
-    if _is_empty(value):
-        return value
+def _float_or_none(value: Any) -> float | None:
+    """The catalogue's reading of a coordinate: a number, or None for anything else."""
+    if isinstance(value, (int, float)):
+        return float(value)
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise Invalid(f"{label} must be a number") from None
-    if not -limit <= number <= limit:
-        raise Invalid(f"{label} must be between {-limit:g} and {limit:g}")
-    return value
+        return None if value.strip() == "" else float(value)
+    except (AttributeError, ValueError):
+        return None
 
 
-def latitude_validator(value: Any, context: dict[str, Any]) -> Any:
-    """A latitude in [-90, 90]. Registered, unused by the schema (FIELDS.md §7)."""
-    return _bounded_float(value, 90.0, "Latitude")
+def latitude_validator(key: Key, data: Data, errors: Errors, context: dict[str, Any]) -> None:
+    """A positive number (BC's latitudes); the message says "Longitude", as the catalogue's
+    does. Registered, unused by the schema (FIELDS.md §7)."""
+    value = _float_or_none(data.get(key, 0.0))
+    if not value or value < 0.0:
+        raise Invalid(f'Longitude requires a positive number. Found "{value}"')
 
 
-def longitude_validator(value: Any, context: dict[str, Any]) -> Any:
-    """A longitude in [-180, 180]. Registered, unused by the schema (FIELDS.md §7)."""
-    return _bounded_float(value, 180.0, "Longitude")
+def longitude_validator(key: Key, data: Data, errors: Errors, context: dict[str, Any]) -> None:
+    """A negative number (BC's longitudes). Registered, unused by the schema."""
+    value = _float_or_none(data.get(key, 0.0))
+    if not value or value > 0.0:
+        raise Invalid(f'Longitude requires a negative number. Found "{value}"')
 
 
 def all_validators() -> dict[str, Any]:
