@@ -419,7 +419,7 @@ def test_keyboard_only_match_fix_download_check_and_import(
              "Inventory!L16": "Public"}
     page.goto(server)
     tab_to(page, "#file")
-    with page.expect_file_chooser() as chooser:
+    with page.expect_file_chooser(timeout=120_000) as chooser:
         page.keyboard.press("Space")
     chooser.value.set_files(str(path))
     tab_to(page, "#upload button[type=submit]")
