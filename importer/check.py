@@ -14,12 +14,14 @@ from importer.gcpause import gc_paused
 from importer.map.forward import map_rows
 from importer.map.resolve import OfflineResolver, Resolver, SiteResolver
 from importer.problems import Problem, Severity, count_errors, sort_key
-from importer.read import ReadResult, read_workbook
+from importer.read import ReadResult, read_workbook, workbook_type
 from importer.read.edits import Edit, apply_edits
 from importer.read.mapping import ColumnMapping
 from importer.read.reader import explain_merged
 from importer.records import DatasetRecord
-from importer.schema import Layout, build_layout, load_bundled, load_from_site
+from importer.schema import Layout, build_layout, load_from_site
+from importer.schema.dataset_type import resolve_dataset_type
+from importer.schema.load import load_bundled_for
 from importer.site import Site
 from importer.validate import validate, validate_resources
 
@@ -43,16 +45,21 @@ class CheckResult:
         return self.errors == 0
 
 
-def check_setup(url: str | None, token: str | None,
-                dataset_type: str) -> tuple[Layout, Resolver | None]:
+def check_setup(url: str | None, token: str | None, dataset_type: str | None = None,
+                path: Path | None = None) -> tuple[Layout, Resolver | None]:
     """What a check is made against. Offline: the bundled schema, organizations kept as
     written. With a site: that site's own schema (a site may differ from the bundled copy)
     and a resolver that turns organization and licence names into the site's ids, and
-    says which organizations the token may create datasets in."""
+    says which organizations the token may create datasets in.
+
+    The dataset type is ``dataset_type``, else the one the workbook at ``path`` was made
+    for, else the site's (:func:`importer.schema.dataset_type.resolve_dataset_type`)."""
+    made_for = workbook_type(path) if path is not None and dataset_type is None else None
     if not url:
-        return build_layout(load_bundled()), None
+        return build_layout(load_bundled_for(dataset_type or made_for)), None
     site = Site(url, token)
-    return build_layout(load_from_site(site, dataset_type, url)), SiteResolver(site)
+    wanted = resolve_dataset_type(site, url, given=dataset_type, workbook=made_for)
+    return build_layout(load_from_site(site, wanted, url)), SiteResolver(site)
 
 
 def run_check(path: Path, layout: Layout, *, resolver: Resolver | None = None,

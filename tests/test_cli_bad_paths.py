@@ -59,8 +59,8 @@ CASES = [
      "Invalid value for '-o' / '--output': File '{tmp}/adir' is a directory."),
     (["template", "-o", "{tmp}/fifo", "--force"], SPECIAL_OUT),
     (["template", "-o", "{tmp}/t.xlsx", "--url", DEAD], f"cannot reach {DEAD}: ConnectionError"),
-    (["template", "-o", "{tmp}/t.xlsx", "--url", "{web}"],
-     "{web} is not a CKAN API (scheming_dataset_schema_show answered HTTP 501, not JSON)"),
+    (["template", "-o", "{tmp}/t.xlsx", "--url", "{web}"],  # (first asks for its types)
+     "{web} is not a CKAN API (scheming_dataset_schema_list answered HTTP 501, not JSON)"),
     # check
     (["check", "{tmp}/missing.xlsx"], "{tmp}/missing.xlsx: no such file"),
     (["check", "{tmp}/adir"], "{tmp}/adir is a directory, not a workbook"),

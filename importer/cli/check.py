@@ -26,8 +26,6 @@ from importer.report.outputs import write_check_outputs as write_outputs
 from importer.schema import Layout
 from importer.site import TOKEN_ENV, env_token
 
-DATASET_TYPE = "bcdc_dataset"
-
 
 @click.command("check")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=True))
@@ -39,15 +37,16 @@ DATASET_TYPE = "bcdc_dataset"
 @click.option("--url", metavar="URL",
               help="Check against this CKAN site: its schema, organizations "
               f"and licences (token from ${TOKEN_ENV}).")
-@click.option("--type", "dataset_type", default=DATASET_TYPE, show_default=True, metavar="TYPE",
-              help="Dataset type whose schema is loaded from --url.")
+@click.option("--type", "dataset_type", default=None, metavar="TYPE",
+              help="Dataset type whose schema is loaded from --url [default: the one FILE "
+                   "was made for, else the site's only type, or bcdc_dataset among several].")
 @click.option("--columns", "columns_path", type=click.Path(path_type=Path, dir_okay=False),
               metavar="MAPPING", help="Column mapping (JSON) for a workbook with headers of "
               "its own (see `bcdc-import columns`).")
 @click.option("--force", is_flag=True,
               help="Overwrite --report/--json files even if they are not bcdc-import reports.")
 def check_command(file: Path, report: Path | None, no_report: bool, json_path: Path | None,
-                  url: str | None, dataset_type: str, columns_path: Path | None,
+                  url: str | None, dataset_type: str | None, columns_path: Path | None,
                   force: bool) -> int:
     """Check FILE (.xlsx, .xlsm or .csv) and write a report of every problem, at its cell.
 
@@ -60,10 +59,12 @@ def check_command(file: Path, report: Path | None, no_report: bool, json_path: P
     outputs = Outputs(file, target, json_path, force)
     check_targets(outputs)  # refuse a bad output path before the (long) check
     token = env_token(os.environ)
-    layout, resolver = check_setup(url, token, dataset_type)
+    layout, resolver = check_setup(url, token, dataset_type, file)
     mapping = load_mapping(columns_path, layout) if columns_path else None
     created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     facts = [("Checked against", url or "the bundled bcdc_dataset schema (offline)")]
+    if url:
+        facts.append(("Dataset type", layout.schema.dataset_type))
     with gc_paused():  # (the collector would only walk the records: see importer.gcpause)
         result = _run(file, layout, resolver, mapping)
         summary = write_outputs(result, outputs, created=created, facts=facts)

@@ -29,11 +29,12 @@ _REVIEW = ("Review it (a column set to null is ignored), then: "
               help="Sheet with one resource per row [default: 'resources', if any].")
 @click.option("--url", metavar="URL",
               help=f"Match against this CKAN site's schema (token from ${TOKEN_ENV}).")
-@click.option("--type", "dataset_type", default="bcdc_dataset", show_default=True,
-              metavar="TYPE", help="Dataset type whose schema is loaded from --url.")
+@click.option("--type", "dataset_type", default=None, metavar="TYPE",
+              help="Dataset type whose schema is loaded from --url [default: the site's "
+                   "only type, or bcdc_dataset among several].")
 @click.option("--force", is_flag=True, help="Replace MAPPING.json if it exists.")
 def columns_command(file: Path, output: Path, sheet: str | None, resources_sheet: str | None,
-                    url: str | None, dataset_type: str, force: bool) -> int:
+                    url: str | None, dataset_type: str | None, force: bool) -> int:
     """Propose which template column each header of FILE is, and write it as a mapping."""
     from importer.check import check_setup
     from importer.read.safety import sniff
@@ -42,7 +43,7 @@ def columns_command(file: Path, output: Path, sheet: str | None, resources_sheet
     if output.exists() and not force:
         raise OutputError(f"{output} exists; use --force to replace it")
     sniff(file)  # the same guards as check: not a workbook, encrypted, too big ...
-    layout, _ = check_setup(url, env_token(os.environ), dataset_type)
+    layout, _ = check_setup(url, env_token(os.environ), dataset_type, file)
     proposal = propose_mapping(file, layout, sheet, resources_sheet, source=output.name)
     for seen, suggestions, missing in proposal.sheets.values():
         click.echo(f"Sheet {seen.sheet!r}, headers in row {seen.header_row}:")

@@ -15,7 +15,6 @@ if TYPE_CHECKING:  # imported when the command runs: other commands need not loa
     from importer.export.fetch import Progress, Selection
     from importer.export.run import ExportResult
 
-DEFAULT_TYPE = "bcdc_dataset"
 #: notes listed on the console; the rest are only in the export-notes sheet.
 CONSOLE_NOTES = 20
 
@@ -30,11 +29,12 @@ CONSOLE_NOTES = 20
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="The workbook to write (.xlsx).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-@click.option("--type", "dataset_type", default=DEFAULT_TYPE, show_default=True, metavar="TYPE",
-              help="The dataset type whose schema the workbook follows.")
+@click.option("--type", "dataset_type", default=None, metavar="TYPE",
+              help="The dataset type whose schema the workbook follows [default: the "
+                   "site's only type, or bcdc_dataset among several].")
 def export_command(
     url: str, orgs: tuple[str, ...], query: str | None, names_file: Path | None,
-    output: Path, force: bool, dataset_type: str,
+    output: Path, force: bool, dataset_type: str | None,
 ) -> int:
     """Write existing records (and their resources) into the template workbook.
 

@@ -34,12 +34,17 @@ def _prompt() -> str:
 @click.option("--site", "site_name", metavar="NAME", help="A named site from the config file.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Config file of named sites (default ~/.config/bcdc-importer/sites.toml).")
+@click.option("--type", "dataset_type", default=None, metavar="TYPE",
+              help="Dataset type of the site's schema [default: the site config's type, "
+                   "else the one FILE was made for, else the site's only type, or "
+                   "bcdc_dataset among several].")
 @click.option("--dry-run", is_flag=True, help="Plan and report; send no write.")
 @click.option("--skip-invalid", is_flag=True,
               help="Send the valid rows even when other rows have errors.")
 @pace_options("Rows sent in parallel.")
 @click.option("--publish", is_flag=True,
-              help="Move each DRAFT record written to PENDING PUBLISH.")
+              help="Move each DRAFT record written to PENDING PUBLISH (BC Data Catalogue "
+                   "schema only: an error on a site without publish_state).")
 @click.option("--create-only", is_flag=True, help="Only create; skip rows that exist.")
 @click.option("--update-only", is_flag=True, help="Only update; skip rows that do not exist.")
 @results_options("Results workbook (default FILE-import-report.xlsx next to FILE).")
@@ -48,7 +53,8 @@ def _prompt() -> str:
               "its own (see `bcdc-import columns`).")
 @safety_options()
 def import_command(file: Path, url: str | None, site_name: str | None,
-                   config_path: Path | None, dry_run: bool, skip_invalid: bool, workers: int,
+                   config_path: Path | None, dataset_type: str | None, dry_run: bool,
+                   skip_invalid: bool, workers: int,
                    max_rate: float | None, timeout: float, publish: bool, create_only: bool,
                    update_only: bool, report_path: Path | None, json_path: Path | None,
                    columns_path: Path | None, insecure_http: bool, force: bool) -> int:
@@ -79,7 +85,9 @@ def import_command(file: Path, url: str | None, site_name: str | None,
     options = ImportOptions(dry_run=dry_run, skip_invalid=skip_invalid, workers=workers,
                             publish=publish, create_only=create_only,
                             update_only=update_only, columns=columns_path,
-                            journal_path=None if dry_run else journal_path(report))
+                            journal_path=None if dry_run else journal_path(report),
+                            dataset_type=dataset_type or (site_cfg.dataset_type
+                                                          if site_cfg else None))
     result = import_and_report(file, site_url, token, options, report=report,
                                json_path=json_path, timeout=timeout, max_rate=max_rate,
                                progress=Progress(sys.stderr))

@@ -23,7 +23,8 @@ def _url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str
               help="Take the schema, licences and organizations from this CKAN site "
                    f"(token, if needed, from ${TOKEN_ENV}).")
 @click.option("--type", "dataset_type", default=None, metavar="TYPE",
-              help="Dataset type of the site's schema [default: bcdc_dataset].")
+              help="Dataset type of the site's schema [default: the site's only type, or "
+                   "bcdc_dataset among several].")
 @click.option("--contacts", type=click.IntRange(1, 50), default=None,
               help="Contact column groups [default: 3].")
 @click.option("--more-info", type=click.IntRange(1, 50), default=None,

@@ -28,6 +28,7 @@ from importer.map.reverse import Lookups, Row, required_counts, reverse_package,
 from importer.problems import Problem
 from importer.schema import load_bundled, load_from_site
 from importer.schema.columns import DATASETS_SHEET, RESOURCES_SHEET, Layout, build_layout
+from importer.schema.dataset_type import BC_TYPE, choose_type, site_dataset_types
 from importer.schema.model import Schema
 from importer.template.lists import ChoiceLists
 from importer.template.workbook import HEADER_ROWS, save
@@ -48,15 +49,23 @@ class ExportResult:
     hidden_private: list[str] = field(default_factory=list)
 
 
-def site_schema(site: ActionCaller, dataset_type: str, url: str) -> tuple[Schema, str | None]:
-    """The schema an export follows: the site's own, so the file is what that site accepts;
-    the bundled one, with a note saying so, when the site does not publish its schema (an
-    older catalogue without ckanext-scheming's API still has records worth exporting)."""
+def site_schema(site: ActionCaller, dataset_type: str | None,
+                url: str) -> tuple[Schema, str | None]:
+    """The schema an export follows: the site's own for the resolved dataset type
+    (``dataset_type``, else the site's only one, or ``bcdc_dataset`` among several), so the
+    file is what that site accepts. Only a site without ckanext-scheming's API at all (an
+    older catalogue that still has records worth exporting) gets the bundled schema, with
+    a note saying so; a site that publishes schemas but not the asked-for type is an
+    error naming the types it has."""
     try:
-        return load_from_site(site, dataset_type, url), None
+        types = site_dataset_types(site, url)
     except SchemaError:
+        if dataset_type not in (None, BC_TYPE):
+            raise
         return load_bundled(), (f"{url} does not publish its schema; using the bundled "
-                                f"{dataset_type} schema.")
+                                f"{BC_TYPE} schema.")
+    wanted = dataset_type or choose_type(types, url)
+    return load_from_site(site, wanted, url), None
 
 
 def check_output(path: Path, force: bool) -> None:

@@ -13,6 +13,10 @@ Config file::
 
     [sites.prod]
     url = "https://catalogue.data.gov.bc.ca"
+
+    [sites.open]
+    url = "https://ckan.example.org"
+    type = "dataset"       # optional: the dataset type (else the site's only one)
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ class SiteConfig:
     name: str
     url: str
     token: str | None = field(default=None, repr=False)
+    #: the dataset type to use on this site (``type = "..."``); None: discover it.
+    dataset_type: str | None = None
 
 
 def load_site(path: Path, name: str) -> SiteConfig:
@@ -63,7 +69,13 @@ def load_site(path: Path, name: str) -> SiteConfig:
         if not isinstance(token, str):
             raise SiteError(f"{path}: the token of site {name!r} must be a string")
         _refuse_if_readable_by_others(path)
-    return SiteConfig(name, entry["url"], token or None)
+    dataset_type = entry.get("type")
+    if dataset_type is not None and (not isinstance(dataset_type, str)
+                                     or not dataset_type.strip()):
+        raise SiteError(f"{path}: the type of site {name!r} must be a dataset type name "
+                        "(a non-empty string)")
+    return SiteConfig(name, entry["url"], token or None,
+                      dataset_type.strip() if dataset_type else None)
 
 
 def _refuse_if_readable_by_others(path: Path) -> None:

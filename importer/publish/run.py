@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from importer.check import CheckResult
-from importer.errors import AuthError, SiteError, WorkbookError
+from importer.errors import AuthError, SchemaError, SiteError, WorkbookError
 from importer.map.forward import map_rows
 from importer.map.resolve import SiteResolver
 from importer.problems import Problem, Severity, count_errors, sort_key
@@ -39,13 +39,14 @@ from importer.publish.plan import (
 from importer.publish.preimage import PRE_IMAGES_KEY, PRE_IMAGES_VERSION
 from importer.publish.progress import Progress
 from importer.publish.transport import Client, RateLimiter, Transport
-from importer.read import read_workbook
+from importer.read import read_workbook, workbook_type
 from importer.read.edits import Edit, apply_edits, edit_lines, load_edits
 from importer.read.mapping import ColumnMapping, load_mapping
 from importer.read.reader import explain_merged
 from importer.records import DatasetRecord
 from importer.report.console import write_run_summary
 from importer.schema import Layout, build_layout, load_from_site
+from importer.schema.dataset_type import resolve_dataset_type
 from importer.site import ActionFailed, NotAuthorized, NotFound, Site
 from importer.validate import cross_row, validate, validate_resources
 
@@ -59,6 +60,9 @@ class ImportOptions:
     create_only: bool = False
     update_only: bool = False
     journal_path: Path | None = None
+    #: the dataset type (``--type`` or the site config's ``type``); ``None``: the one the
+    #: workbook was made for, else the site's (:func:`resolve_dataset_type`).
+    dataset_type: str | None = None
     #: a column mapping file for a workbook with headers of its own (``--columns``).
     columns: Path | None = None
     #: cells corrected in the web app (an edits file, :mod:`importer.read.edits`).
@@ -522,17 +526,38 @@ def connect(url: str, token: str, timeout: float, workers: int,
                       Site(url, token, timeout=timeout))
 
 
-def preflight(conn: Connection, dataset_type: str = "bcdc_dataset") -> Layout:
-    """Refuse early, with one line, a site that is not CKAN or has no scheming schema;
-    return the layout of the site's own schema."""
+def preflight(conn: Connection, dataset_type: str | None = None, *,
+              made_for: str | None = None, publish: bool = False) -> Layout:
+    """Refuse early, with one line, a site that is not CKAN or has no scheming schema, or
+    ``publish`` where the schema has no publication state; return the layout of the
+    site's own schema for the resolved dataset type (``dataset_type``, else ``made_for``,
+    the workbook's, else the site's)."""
     try:
         status = conn.client.call("status_show", {}, attempts=2)
     except (NotFound, ActionFailed):
         raise SiteError(f"{conn.client.url} is not a CKAN site (no status_show)") from None
     if not isinstance(status, dict) or "ckan_version" not in status:
         raise SiteError(f"{conn.client.url} is not a CKAN site")
-    schema = load_from_site(conn.site, dataset_type, conn.client.url)
-    return build_layout(schema, include_ids=True)
+    url = conn.client.url
+    wanted = resolve_dataset_type(conn.site, url, given=dataset_type, workbook=made_for)
+    layout = build_layout(load_from_site(conn.site, wanted, url), include_ids=True)
+    if publish:
+        refuse_publish(layout, url)
+    return layout
+
+
+def refuse_publish(layout: Layout, url: str) -> None:
+    """``--publish`` needs a publication-state field the profile knows (the BC Data
+    Catalogue's ``publish_state``); elsewhere it would silently do nothing, so it stops
+    the run before anything is sent."""
+    state = layout.profile.state_field
+    if state and layout.profile.publish_request_state and layout.schema.has_dataset_field(
+            state):
+        return
+    raise SchemaError(
+        f"--publish moves records to a publication state, but the "
+        f"{layout.schema.dataset_type!r} schema of {url} has no such field (only the BC "
+        "Data Catalogue's bcdc_dataset schema has one: publish_state); run without --publish")
 
 
 class ImportResolver(SiteResolver):
@@ -600,7 +625,8 @@ def run_import(
     """Check ``path`` against the site as ``check --url`` does, then import it."""
     if not path.is_file():
         raise WorkbookError(f"{path}: no such file")
-    base = preflight(conn)
+    base = preflight(conn, options.dataset_type, publish=options.publish,
+                     made_for=None if options.dataset_type else workbook_type(path))
     mapping = load_mapping(options.columns, base) if options.columns else None
     sha = file_sha256(path)
     edits = load_edits(options.edits)

@@ -63,6 +63,25 @@ def read_workbook(path: Path, layout: Layout, mapping: ColumnMapping | None = No
     return result
 
 
+def workbook_type(path: Path) -> str | None:
+    """The dataset type the workbook was made for (its ``meta`` sheet's ``schema_type``),
+    or ``None``: a CSV, no meta sheet, or a file that cannot be read (reading it properly
+    reports why, with the usual message, later)."""
+    try:
+        if sniff(Path(path)).kind is FileKind.CSV:
+            return None
+        book = XlsxBook(Path(path))
+    except WorkbookError:
+        return None
+    try:
+        meta_name = book.find(META_SHEET)
+        return _read_meta(book.sheet(meta_name)).get("schema_type") if meta_name else None
+    except WorkbookError:
+        return None
+    finally:
+        book.close()
+
+
 def _read_book(result: ReadResult, book: XlsxBook) -> None:
     name = result.path.name
     if not book.sheet_names:

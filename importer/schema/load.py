@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from importer.errors import SchemaError
+from importer.schema.dataset_type import unknown_type_message
 from importer.schema.model import Choice, Condition, Field, FieldKind, Schema
 from importer.schema.profile import Profile, profile_for
 
@@ -58,6 +59,18 @@ def load_bundled() -> Schema:
     return parse_schema(raw, source=f"bundled:{BUNDLED_SCHEMA}")
 
 
+def load_bundled_for(dataset_type: str | None) -> Schema:
+    """The bundled schema, when ``dataset_type`` is its type (or not given); the bundled
+    schema is the BC one, so another type can only come from a site (``--url``)."""
+    schema = load_bundled()
+    if dataset_type not in (None, schema.dataset_type):
+        raise SchemaError(
+            f"the bundled schema is {schema.dataset_type!r}; give --url to use the "
+            f"{dataset_type!r} schema of a site"
+        )
+    return schema
+
+
 def load_file(path: Path, presets: Sequence[Path] | None = None) -> Schema:
     """Load a YAML or JSON schema file, expanding presets from ``presets`` (default: the
     bundled scheming and BC preset files)."""
@@ -74,9 +87,7 @@ def load_from_site(site: ActionCaller, dataset_type: str, source: str) -> Schema
     try:
         raw = site.call("scheming_dataset_schema_show", type=dataset_type, expanded=True)
     except ActionFailed as err:  # the site answered: no scheming, or no such type
-        raise SchemaError(
-            f"{source} has no ckanext-scheming schema for {dataset_type!r} ({err})"
-        ) from err
+        raise SchemaError(unknown_type_message(site, source, dataset_type, err)) from err
     # any other SiteError (no answer, not a CKAN API) already names its cause.
     if not isinstance(raw, dict):
         raise SchemaError(f"{source} returned a schema this tool does not understand")
@@ -147,7 +158,7 @@ def _field(raw: Mapping[str, Any], prefix: str, profile: Profile) -> Field:
         raise TypeError(f"field_name must be text, not {name!r}")
     path = prefix + name
     validators = tuple(str(raw.get("validators") or "").split())
-    required = bool(raw.get("required", False))
+    required, note = _required(raw, validators)
     subfields = tuple(_field(s, path + ".", profile) for s in raw.get("repeating_subfields", []))
     condition = None
     if raw.get("conditional_field"):
@@ -158,6 +169,7 @@ def _field(raw: Mapping[str, Any], prefix: str, profile: Profile) -> Field:
         kind=_kind(raw),
         required=required,
         server_required=required and (not validators or bool(_ENFORCING & set(validators))),
+        required_note=note,
         choices=_choices(raw.get("choices") or [], profile.choice_fixes.get(path, {})),
         choices_helper=raw.get("choices_helper"),
         help_text=_text(raw.get("help_text")),
@@ -173,6 +185,34 @@ def _field(raw: Mapping[str, Any], prefix: str, profile: Profile) -> Field:
         server_checks_choices=bool(_CHOICE_CHECKING & set(validators)),
         raw=raw,
     )
+
+
+def _required(raw: Mapping[str, Any], validators: tuple[str, ...]) -> tuple[bool, str]:
+    """Whether the server refuses a record without this field, and why when the schema's
+    ``required`` key does not say so (the template's header comment shows the reason).
+
+    ``required: true`` is what the schema declares (``scheming_required`` enforces exactly
+    that, no more). Some fields are required by their validators alone: ``not_empty``
+    (the stock ``dataset_slug`` preset of ``name`` uses it), and ``owner_org_validator``,
+    which refuses a dataset without an organization unless the site sets
+    ``ckan.auth.create_unowned_dataset`` (CKAN's default is false). A site does not publish
+    that setting over the API, so it is taken to be the default, and the note says so.
+    """
+    if raw.get("required"):
+        return True, ""
+    if "not_empty" in validators:
+        return True, "the site's validators refuse an empty value"
+    if raw.get("preset") == "dataset_slug":
+        return True, "every dataset needs a URL name"
+    if "owner_org_validator" in validators:
+        return True, UNOWNED_NOTE
+    return False, ""
+
+
+#: why an organization is required on a site whose schema does not say so.
+UNOWNED_NOTE = ("CKAN refuses a dataset without an organization unless the site allows "
+                "unowned datasets (ckan.auth.create_unowned_dataset); a site does not "
+                "publish that setting, so the importer treats the organization as required")
 
 
 def _kind(raw: Mapping[str, Any]) -> FieldKind:

@@ -63,6 +63,9 @@ class Field:
     kind: FieldKind
     required: bool = False
     server_required: bool = False
+    #: why the field is required when the schema's ``required`` key does not say so
+    #: (a validator such as ``not_empty``, or the site's organization rule); else "".
+    required_note: str = ""
     choices: tuple[Choice, ...] = ()
     choices_helper: str | None = None
     help_text: str = ""

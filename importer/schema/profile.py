@@ -47,9 +47,26 @@ class Profile:
     #: plausible values for the template's ``--example`` row, by field path (a choice value
     #: that is no longer in the schema is ignored; other columns get a value by kind).
     example_values: Mapping[str, str] = field(default_factory=dict)
+    #: the e-mail address and web address used in examples and messages.
+    example_email: str = "name@example.org"
+    example_url: str = "https://example.org/"
 
 
-GENERIC = Profile(name="generic")
+#: any other site: neutral examples, no publication state, no contact rules.
+GENERIC = Profile(
+    name="generic",
+    example_values=MappingProxyType(
+        {
+            "title": "Example Dataset Title",
+            "name": "example-dataset-title",
+            "notes": "What the data is, how it was collected and what it is used for.",
+            "tag_string": "example, open data",
+            "resources.name": "Download CSV",
+            "resources.url": "https://example.org/data.csv",
+            "resources.format": "CSV",
+        }
+    ),
+)
 
 BCDC = Profile(
     name="bcdc",
@@ -121,6 +138,8 @@ BCDC = Profile(
             "resources.resource_access_method": "direct access",
         }
     ),
+    example_email="name@example.gov.bc.ca",
+    example_url="https://www2.gov.bc.ca/gov/content/home",
 )
 
 PROFILES: tuple[Profile, ...] = (BCDC,)

@@ -14,7 +14,9 @@ from typing import Any
 
 from importer.errors import OutputError, SchemaError, SiteError
 from importer.files import is_special, special_output_message
-from importer.schema import Layout, Schema, build_layout, load_bundled, load_from_site
+from importer.schema import Layout, Schema, build_layout, load_from_site
+from importer.schema.dataset_type import resolve_dataset_type
+from importer.schema.load import load_bundled_for
 from importer.template.lists import ActionCaller, ChoiceLists
 from importer.template.workbook import build_workbook, save
 
@@ -52,7 +54,7 @@ def make_template(
     if not output.parent.is_dir():
         raise OutputError(f"cannot write {output}: no directory {output.parent}")
     schema = _schema(site, site_label, dataset_type)
-    lists = _site_lists(site, site_label) if site is not None else ChoiceLists.offline()
+    lists = _site_lists(site, site_label, example) if site is not None else ChoiceLists.offline()
     layout = build_layout(schema, counts=counts)
     wb = build_workbook(layout, lists, example=example, created=created)
     save(wb, output, force=force)
@@ -61,25 +63,20 @@ def make_template(
 
 def _schema(site: ActionCaller | None, label: str, dataset_type: str | None) -> Schema:
     if site is None:
-        schema = load_bundled()
-        if dataset_type not in (None, schema.dataset_type):
-            raise SchemaError(
-                f"the bundled schema is {schema.dataset_type!r}; give --url to use the "
-                f"{dataset_type!r} schema of a site"
-            )
-        return schema
-    wanted = dataset_type or "bcdc_dataset"
-    schema = load_from_site(site, wanted, label or "the site")
+        return load_bundled_for(dataset_type)
+    label = label or "the site"
+    wanted = resolve_dataset_type(site, label, given=dataset_type)
+    schema = load_from_site(site, wanted, label)
     if not schema.dataset_fields:
         raise SchemaError(f"{label}'s {wanted!r} schema has no dataset fields")
     return schema
 
 
-def _site_lists(site: ActionCaller, label: str) -> ChoiceLists:
+def _site_lists(site: ActionCaller, label: str, example: bool) -> ChoiceLists:
     from importer.site import ActionFailed  # only with --url: keeps offline start-up quick
 
     try:
-        return ChoiceLists.from_site(site)
+        return ChoiceLists.from_site(site, writable=example)
     except ActionFailed as err:  # transport errors already name the site
         raise SiteError(f"{label} could not list its licences and organizations ({err})") from err
 

@@ -26,7 +26,6 @@ from importer.template.lists import (
 #: a comment or an instructions cell lists every allowed value up to this many.
 MAX_LISTED_VALUES = 40
 EXAMPLE_DATE = date(2024, 5, 1)
-EXAMPLE_URL = "https://www2.gov.bc.ca/gov/content/home"
 
 
 class Requirement(StrEnum):
@@ -177,6 +176,8 @@ def _help(column: Column) -> str:
         parts.append(f.help_text.strip())
     if f is not None and f.placeholder and not _is_sample(f.placeholder):
         parts.append(f.placeholder.strip())  # advice written as a form placeholder
+    if f is not None and f.required_note and column.marked_required:
+        parts.append(f"Required: {f.required_note}.")
     return " ".join(parts)
 
 
@@ -203,12 +204,13 @@ def example_value(column: Column, layout: Layout, lists: ChoiceLists) -> Any:
         given = profile.example_values.get("name", "example-dataset")
     elif is_organization(column, profile):
         known = lists.organization_names
-        given = known[0] if known else profile.example_values.get("owner_org", "my-organization")
+        mine = [name for name in lists.writable if known is None or name in known]
+        given = (mine or known or [profile.example_values.get("owner_org", "my-organization")])[0]
     if given is not None and (allowed is None or given in allowed):
         return _typed(given, f.kind if f else FieldKind.TEXT)
     if allowed:
         return YES if is_checkbox(column, profile) else allowed[0]
-    return _by_kind(column)
+    return _by_kind(column, profile)
 
 
 def _typed(text: str, kind: FieldKind) -> Any:
@@ -220,7 +222,7 @@ def _typed(text: str, kind: FieldKind) -> Any:
     return text
 
 
-def _by_kind(column: Column) -> Any:
+def _by_kind(column: Column, profile: Profile) -> Any:
     f = column.value_field
     if column.role is Role.ID or f is None:
         return ""
@@ -233,9 +235,9 @@ def _by_kind(column: Column) -> Any:
     if f.kind is FieldKind.JSON:
         return '{"fields": []}'
     if "email" in f.name:
-        return "data@example.gov.bc.ca"
+        return profile.example_email
     if "url" in f.name or f.placeholder.startswith("http"):
-        return f.placeholder if f.placeholder.startswith("http") else EXAMPLE_URL
+        return f.placeholder if f.placeholder.startswith("http") else profile.example_url
     return f"Example {column.label.lower()}"
 
 

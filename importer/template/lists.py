@@ -61,6 +61,9 @@ class ChoiceLists:
 
     licenses: tuple[License, ...]
     organizations: tuple[Organization, ...] | None = None
+    #: names of the organizations the token may create datasets in, when asked for (the
+    #: ``--example`` row takes one, so the example passes ``check`` with that token).
+    writable: tuple[str, ...] = ()
 
     @classmethod
     def offline(cls, licenses_file: Path | None = None) -> ChoiceLists:
@@ -69,11 +72,13 @@ class ChoiceLists:
         return cls(licenses=parse_licenses(json.loads(path.read_text(encoding="utf-8"))))
 
     @classmethod
-    def from_site(cls, site: ActionCaller) -> ChoiceLists:
-        """Licences from ``license_list`` and organizations from ``organization_list``."""
+    def from_site(cls, site: ActionCaller, writable: bool = False) -> ChoiceLists:
+        """Licences from ``license_list`` and organizations from ``organization_list``;
+        with ``writable``, also those the token may create datasets in."""
         return cls(
             licenses=parse_licenses(site.call("license_list")),
             organizations=fetch_organizations(site),
+            writable=fetch_writable(site) if writable else (),
         )
 
     @property
@@ -117,6 +122,18 @@ def fetch_organizations(site: ActionCaller) -> tuple[Organization, ...]:
             break
         offset += len(orgs)
     return tuple(sorted(found.values(), key=lambda org: org.name))
+
+
+def fetch_writable(site: ActionCaller) -> tuple[str, ...]:
+    """Names of the organizations the caller may create datasets in (none when anonymous,
+    or when the site cannot say: the example then takes the first organization)."""
+    from importer.site import ActionFailed  # with a site only
+
+    try:
+        raw = site.call("organization_list_for_user", permission="create_dataset")
+    except ActionFailed:
+        return ()
+    return tuple(sorted(org.name for org in parse_organizations(raw)))
 
 
 def parse_organizations(raw: Any) -> list[Organization]:

@@ -351,8 +351,9 @@ def undo_import(path: Path, token: str, options: UndoOptions, *, url: str | None
     return result
 
 
-def _dataset_type(client: Client, journal: ImportJournal) -> str:
-    """The imported records' type (read from the first one still on the site)."""
+def _dataset_type(client: Client, journal: ImportJournal) -> str | None:
+    """The imported records' type (read from the first one still on the site); ``None``
+    when none is left: the site's own type then (``resolve_dataset_type``)."""
     for row in journal.rows[:5]:
         try:
             pkg = client.call("package_show", {"id": row.id or row.name})
@@ -360,5 +361,5 @@ def _dataset_type(client: Client, journal: ImportJournal) -> str:
             continue
         if isinstance(pkg, dict) and isinstance(pkg.get("type"), str):
             return str(pkg["type"])
-    return "bcdc_dataset"
+    return None
 

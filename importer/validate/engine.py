@@ -21,7 +21,7 @@ from importer.gcpause import gc_paused
 from importer.map.forward import ID_KEY, TAGS_KEY
 from importer.problems import Problem, Severity
 from importer.records import CellRef, DatasetRecord, ResourceRecord
-from importer.schema import Field, FieldKind, Layout, normalise_header
+from importer.schema import Field, FieldKind, Layout, Profile, normalise_header
 from importer.validate.jsonschema_model import (
     RESERVED_SLUGS,
     TITLE_LENGTH,
@@ -144,7 +144,8 @@ class _Context:
         if kind == "pattern" and v.path[:1] == (TAGS_KEY,):
             return _at(rec, path, "bad-keyword", _keyword_message(value), value)
         if kind == "format":
-            return _format_problem(rec, path, label, str(v.validator_value), value)
+            return _format_problem(rec, path, label, str(v.validator_value), value,
+                                   self.profile)
         if kind in ("minLength", "maxLength"):
             n = len(value) if isinstance(value, str) else 0
             return _at(rec, path, "bad-length",
@@ -385,7 +386,8 @@ def _keyword_message(value: Any) -> str:
             "Separate keywords with commas.")
 
 
-def _format_problem(rec: Record, path: str, label: str, fmt: str, value: Any) -> Problem:
+def _format_problem(rec: Record, path: str, label: str, fmt: str, value: Any,
+                    profile: Profile) -> Problem:
     if fmt == "date":
         hint = suggest_date(str(value))
         if hint:
@@ -399,11 +401,11 @@ def _format_problem(rec: Record, path: str, label: str, fmt: str, value: Any) ->
                    "YYYY-MM-DD (for example 2024-01-31), or use a date cell.", value)
     if fmt == "email":
         return _at(rec, path, "bad-email",
-                   f"{value!r} is not an e-mail address (expected name@example.gov.bc.ca).",
+                   f"{value!r} is not an e-mail address (expected {profile.example_email}).",
                    value)
     return _at(rec, path, "bad-url",
                f"{value!r} is not a web address: write the full address, starting with "
-               "https:// (for example https://www2.gov.bc.ca/gov/content/home).", value)
+               f"https:// (for example {profile.example_url}).", value)
 
 
 # -- the record a patch would leave ------------------------------------------------------

@@ -22,7 +22,8 @@ class Settings:
     jobs_dir: Path
     site_token: str | None = None
     token_source: str | None = None
-    dataset_type: str = "bcdc_dataset"
+    #: ``None``: discovered like every command (importer.schema.dataset_type).
+    dataset_type: str | None = None
     max_upload_mb: int = 20
     redis_url: str | None = None
     keep_hours: float = 24.0 * 7

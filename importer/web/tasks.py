@@ -30,6 +30,11 @@ COLUMNS_JSON = "columns.json"
 #: cells corrected in the grid (a layer over the upload) and the corrected workbook
 EDITS_JSON = "edits.json"
 CORRECTED = "corrected.xlsx"
+UNDO_XLSX = "undo-report.xlsx"
+UNDO_JSON = "undo-report.json"
+UNDO_JOURNAL = "undo-journal.jsonl"
+#: the jobs that undo an import: its dry run, then the undo itself
+UNDO_KINDS = ("undo-plan", "undo")
 
 
 def shown_message(err: Exception, job: Job, folder: Path) -> str:
@@ -75,8 +80,8 @@ def check_body(store: JobStore, job: Job, folder: Path, token: str | None) -> di
     from importer.gcpause import gc_paused
     from importer.report.outputs import Outputs, write_check_outputs
 
-    layout, resolver = check_setup(None, None, job.options.get("dataset_type", "bcdc_dataset"))
     source = folder / job.input_name
+    layout, resolver = check_setup(None, None, job.options.get("dataset_type"), source)
     mapping = job_mapping(job, folder, layout)
     if mapping is None:
         from importer.read.suggest import needs_matching, proposal_json, propose_mapping
@@ -203,7 +208,8 @@ def import_body(store: JobStore, job: Job, folder: Path, token: str | None) -> d
                             rows=(None if opts.get("rows") is None else
                                   frozenset((str(s), int(r)) for s, r in opts["rows"])),
                             edits=(folder / EDITS_JSON)
-                            if (folder / EDITS_JSON).is_file() else None)
+                            if (folder / EDITS_JSON).is_file() else None,
+                            dataset_type=opts.get("dataset_type"))
     source = folder / job.input_name
     report = folder / RESULTS_XLSX
     result = import_and_report(source, opts["site_url"], token, options, report=report,
@@ -244,7 +250,7 @@ def export_body(store: JobStore, job: Job, folder: Path, token: str | None) -> d
     url = job.options["site_url"]
     site = Site(url, token)
     lists = ChoiceLists.from_site(site)
-    schema, note = site_schema(site, job.options.get("dataset_type", "bcdc_dataset"), url)
+    schema, note = site_schema(site, job.options.get("dataset_type"), url)
 
     def progress(done: int, total: int | None) -> None:
         store.update(job.id, progress={"done": done, "total": total or 0, "by_status": {}})
@@ -260,5 +266,31 @@ def export_body(store: JobStore, job: Job, folder: Path, token: str | None) -> d
             "note": note or "", "not_exported": list(result.not_exported)}
 
 
+# -- undo ----------------------------------------------------------------------------------
+
+
+def undo_body(store: JobStore, job: Job, folder: Path, token: str | None) -> dict[str, Any]:
+    """``bcdc-import undo JOURNAL`` (``--dry-run`` for an undo-plan job) on the journal of
+    the import job ``job.parent``; undo's own journal and reports go in this job's folder."""
+    from importer.errors import AuthError
+    from importer.undo import UndoOptions, undo_import
+    from importer.undo.report import write_undo_json, write_undo_workbook
+
+    if not token:
+        raise AuthError("an API token is needed: give yours on the page")
+    if not job.parent:
+        raise ImporterError("this undo job names no import")
+    dry_run = job.kind == "undo-plan"
+    options = UndoOptions(dry_run=dry_run, workers=int(job.options.get("workers", 3)),
+                          journal_path=None if dry_run else folder / UNDO_JOURNAL)
+    result = undo_import(store.folder(job.parent) / JOURNAL, token, options,
+                         url=job.options["site_url"],
+                         progress=None if dry_run else JobProgress(store, job.id))
+    write_undo_workbook(result, folder / UNDO_XLSX)
+    write_undo_json(result, folder / UNDO_JSON, folder / UNDO_XLSX)
+    return {"counts": dict(result.counts), "interrupted": result.interrupted,
+            "exit_code": result.exit_code}
+
+
 BODIES = {"check": check_body, "plan": import_body, "import": import_body,
-          "export": export_body}
+          "export": export_body, "undo-plan": undo_body, "undo": undo_body}

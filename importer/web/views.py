@@ -42,6 +42,8 @@ DOWNLOADS = {
     "import-report.xlsx": (tasks.RESULTS_XLSX, "{stem}-import-report.xlsx"),
     "import-report.json": (tasks.RESULTS_JSON, "{stem}-import-report.json"),
     "export.xlsx": (tasks.EXPORT_XLSX, "{stem}.xlsx"),
+    "undo-report.xlsx": (tasks.UNDO_XLSX, "{stem}-undo-report.xlsx"),
+    "undo-report.json": (tasks.UNDO_JSON, "{stem}-undo-report.json"),
 }
 UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xls", ".ods", ".txt")
 
@@ -136,7 +138,12 @@ def job(job_id: str) -> tuple[str, int]:
             and (folder / tasks.PLAN_JSON).exists():
         plan = web.store.read_json(folder / tasks.PLAN_JSON)
         page = "plan.html" if job.kind == "plan" else "results.html"
-        return render_template(page, plan=plan, **context), 200
+        return render_template(page, plan=plan, undoable=_undoable(job), **context), 200
+    if job.kind in tasks.UNDO_KINDS and not job.active and (folder / tasks.UNDO_JSON).exists():
+        from importer.undo.report import short
+
+        return render_template(f"{job.kind}.html", undo=web.store.read_json(
+            folder / tasks.UNDO_JSON), short=short, **context), 200
     return render_template("running.html", **context), 200
 
 
@@ -189,7 +196,8 @@ def confirm_columns(job_id: str) -> Any:
             value = request.form.get(f"{sheet['key']}-{col['position']}")
             if value is not None:
                 chosen.setdefault(sheet["key"], {})[col["position"]] = value.strip() or None
-    layout, _ = check_setup(None, None, job.options.get("dataset_type", "bcdc_dataset"))
+    layout, _ = check_setup(None, None, job.options.get("dataset_type"),
+                            folder / job.input_name)
     try:
         mapping = confirmed_mapping(proposal, chosen, layout, tasks.mapping_name(job))
     except MappingError as err:
@@ -373,5 +381,53 @@ def export() -> BaseResponse:
     job = web.store.create("export", web.identity(), filename=f"{org}.xlsx",
                            options={"site_url": web.settings.site_url, "org": org,
                                     "dataset_type": web.settings.dataset_type})
+    web.submit(job, token)
+    return redirect(url_for("bcdc.job", job_id=job.id), code=303)
+
+
+# -- undo an import (docs/undo.md): its dry run first, then the undo -------------------------
+
+
+def _undoable(job: Job) -> bool:
+    """A finished import whose journal holds writes to take back."""
+    from importer.undo import read_import_journal
+
+    if job.kind != "import" or job.active:
+        return False
+    try:
+        journal = read_import_journal(state().store.folder(job.id) / tasks.JOURNAL)
+    except WorkbookError:  # no journal (nothing sent), or one undo refuses
+        return False
+    return bool(journal.rows)
+
+
+@bp.post("/jobs/<job_id>/undo-plan")
+def undo_plan(job_id: str) -> BaseResponse:
+    """The undo's dry run (``undo --dry-run``) for a finished import."""
+    parent = _job(job_id)
+    if not _undoable(parent):
+        abort(409)
+    return _start_undo(parent, "undo-plan")
+
+
+@bp.post("/jobs/<job_id>/undo")
+def undo(job_id: str) -> BaseResponse:
+    """The undo itself, from its dry run's page."""
+    plan = _job(job_id)
+    if plan.kind != "undo-plan" or plan.parent is None:
+        abort(404)
+    return _start_undo(_job(plan.parent), "undo")
+
+
+def _start_undo(imported: Job, kind: str) -> BaseResponse:
+    web = state()
+    token = web.token(request.form.get("token"))
+    if not token:
+        raise BadUpload("Give your API token (from your catalogue user page) to go on.")
+    job = web.store.create(kind, web.identity(), filename=imported.filename,
+                           parent=imported.id,
+                           options={"site_url": imported.options.get("site_url",
+                                                                     web.settings.site_url),
+                                    "workers": web.settings.import_workers})
     web.submit(job, token)
     return redirect(url_for("bcdc.job", job_id=job.id), code=303)

@@ -123,6 +123,8 @@ def serve(site: FakeSite) -> Iterator[str]:
         if action == "scheming_dataset_schema_show":
             site.calls.append((action, body))
             return json_reply(200, {"success": True, "result": SCHEMA})
+        if action == "scheming_dataset_schema_list":
+            return json_reply(200, {"success": True, "result": [SCHEMA["dataset_type"]]})
         try:
             return json_reply(200, {"success": True, "result": site.call(action, **body)})
         except (NotFound, NotAuthorized) as err:

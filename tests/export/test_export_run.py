@@ -211,6 +211,10 @@ class _SchemaSite:
         self.answer = answer
 
     def call(self, action: str, **data: object) -> object:
+        if action == "scheming_dataset_schema_list":
+            if isinstance(self.answer, Exception):
+                raise ActionFailed(action, "Action name not known")
+            return ["bcdc_dataset"]
         assert (action, data) == ("scheming_dataset_schema_show",
                                   {"type": "bcdc_dataset", "expanded": True})
         if isinstance(answer := self.answer, Exception):
@@ -221,7 +225,7 @@ class _SchemaSite:
 def test_site_schema_is_the_sites_own_when_published() -> None:
     raw = json.loads(data_path(BUNDLED_EXPANDED).read_text())
     raw["dataset_fields"] = [f for f in raw["dataset_fields"] if f["field_name"] != "purpose"]
-    schema, note = site_schema(_SchemaSite(raw), "bcdc_dataset", "https://cat.example")
+    schema, note = site_schema(_SchemaSite(raw), None, "https://cat.example")
     assert (schema.source, note) == ("https://cat.example", None)
     assert "purpose" not in {f.name for f in schema.dataset_fields}
 

@@ -44,7 +44,8 @@ def workbook(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize(("kind", "message"), [
     ("html", "no CKAN error (is this a CKAN API?)"),
-    ("plain-ckan", "has no ckanext-scheming schema for 'bcdc_dataset'"),
+    ("plain-ckan", "does not publish ckanext-scheming dataset schemas "
+                   "(scheming_dataset_schema_list: Bad request - Action name not known"),
 ])
 def test_unusable_site_exit_2(workbook: Path, kind: str, message: str) -> None:
     with odd_site(kind) as url:

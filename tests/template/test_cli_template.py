@@ -37,6 +37,7 @@ def org_page(data, _authorization):
 
 
 GOOD_SITE = {
+    "scheming_dataset_schema_list": ["bcdc_dataset"],
     "scheming_dataset_schema_show": EXPANDED,
     "license_list": SITE_LICENSES,
     "organization_list": org_page,
@@ -133,12 +134,12 @@ def test_url_that_does_not_answer(tmp_path) -> None:
     ("actions", "mode", "message"),
     [
         ({}, "html",
-         "Error: {url} is not a CKAN API (scheming_dataset_schema_show answered HTTP 404, "
+         "Error: {url} is not a CKAN API (scheming_dataset_schema_list answered HTTP 404, "
          "not JSON)\n"),
         ({}, "ckan",
-         "Error: {url} has no ckanext-scheming schema for 'bcdc_dataset' "
-         "(scheming_dataset_schema_show: Bad request - Action name not known: "
-         "scheming_dataset_schema_show (HTTP 400))\n"),
+         "Error: {url} does not publish ckanext-scheming dataset schemas "
+         "(scheming_dataset_schema_list: Bad request - Action name not known: "
+         "scheming_dataset_schema_list (HTTP 400))\n"),
         ({"scheming_dataset_schema_show": ("error", 404, {"__type": "Not Found Error",
                                                           "message": "Not found: Schema "
                                                                      "not found"})},
@@ -163,6 +164,8 @@ def test_url_that_does_not_answer(tmp_path) -> None:
          "field-without-name", "no-fields", "no-license-list"],
 )
 def test_url_with_a_bad_answer(tmp_path, actions, mode, message) -> None:
+    if actions:
+        actions = {"scheming_dataset_schema_list": ["bcdc_dataset"], **actions}
     with fake_ckan(actions, mode) as (url, _):
         out = run("-o", str(tmp_path / "t.xlsx"), "--url", url)
     assert (out.returncode, out.stderr) == (2, message.format(url=url))
@@ -178,10 +181,12 @@ def test_url_takes_schema_licences_and_organizations_from_the_site(tmp_path) -> 
     assert out.returncode == 0, out.stderr
     assert out.stdout.endswith(f"from {url}, 30 organizations, with an example row.\n")
     assert "secret-token-value" not in out.stdout + out.stderr
-    assert [c[0] for c in calls] == ["scheming_dataset_schema_show", "license_list",
-                                     "organization_list", "organization_list"]
-    assert calls[0][1] == {"type": "bcdc_dataset", "expanded": True}
-    assert [c[1]["offset"] for c in calls[2:]] == [0, 25]
+    assert [c[0] for c in calls] == ["scheming_dataset_schema_list",
+                                     "scheming_dataset_schema_show", "license_list",
+                                     "organization_list", "organization_list",
+                                     "organization_list_for_user"]  # (for the example)
+    assert calls[1][1] == {"type": "bcdc_dataset", "expanded": True}
+    assert [c[1]["offset"] for c in calls[3:5]] == [0, 25]
     wb = openpyxl.load_workbook(path)
     ws = wb["datasets"]
     names = sorted(o["name"] for o in ORGS)
@@ -217,8 +222,8 @@ def test_token_comes_from_the_environment_and_goes_only_in_the_header(tmp_path) 
         anonymous = run("-o", str(tmp_path / "u.xlsx"), "--url", url,
                         env={"CKAN_API_TOKEN": ""})
     assert (out.returncode, anonymous.returncode) == (0, 0)
-    assert {c[2] for c in calls[:4]} == {"tok-123"}
-    assert {c[2] for c in calls[4:]} == {None}
+    assert {c[2] for c in calls[:5]} == {"tok-123"}
+    assert {c[2] for c in calls[5:]} == {None}
     assert "tok-123" not in out.stdout + out.stderr
     assert all("tok-123" not in json.dumps(c[1]) for c in calls)
 
@@ -258,7 +263,8 @@ GENERIC_SCHEMA = {
 
 
 def test_any_scheming_site_gets_a_template(tmp_path) -> None:
-    site = {"scheming_dataset_schema_show": GENERIC_SCHEMA, "license_list": SITE_LICENSES,
+    site = {"scheming_dataset_schema_list": ["camel-photos", "other"],
+            "scheming_dataset_schema_show": GENERIC_SCHEMA, "license_list": SITE_LICENSES,
             "organization_list": [{"name": "herd", "title": "The Herd"}]}
     with fake_ckan(site) as (url, calls):
         out = run("-o", str(tmp_path / "t.xlsx"), "--url", url, "--type", "camel-photos",
@@ -279,11 +285,12 @@ def test_any_scheming_site_gets_a_template(tmp_path) -> None:
     assert dropdown("humps") == (["1", "2"], "stop")
     assert dropdown("colours") == (["sand", "brown"], "warning")  # multi-select: lenient
     assert dropdown("people_2_role") == (["rider"], "warning")
-    assert dropdown("owner_org") == (["herd"], "warning")  # not required in this schema
+    # required by CKAN's owner_org_validator, though the schema has no required key
+    assert dropdown("owner_org") == (["herd"], "stop")
     assert dropdown("license_id") == (["Open Government Licence - British Columbia",
                                        "Site-only Licence"], "warning")
     assert dropdown("title") is None
     row = dict(zip(headers, next(ws.iter_rows(min_row=2, values_only=True)), strict=True))
-    assert (row["title"], row["name"], row["humps"]) == ("Example title", "example-dataset",
-                                                         "1")
+    assert (row["title"], row["name"], row["humps"]) == ("Example Dataset Title",
+                                                         "example-dataset-title", "1")
     assert row["people_1_who"] is None  # not required, no example given: entry left out
