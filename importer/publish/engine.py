@@ -45,6 +45,7 @@ class Status(StrEnum):
     SKIPPED = "skipped"
     INVALID = "invalid"
     NOT_DONE = "not done"
+    NOT_SELECTED = "not selected"
     WOULD_CREATE = "would create"
     WOULD_UPDATE = "would update"
 
@@ -96,7 +97,8 @@ REPLACED = ("created at the same time by another run, whose create replaced this
 def static_outcome(plan: RowPlan) -> RowOutcome:
     """The outcome of a row that sends nothing (unchanged, skip, invalid)."""
     status = {Action.UNCHANGED: Status.UNCHANGED, Action.SKIP: Status.SKIPPED,
-              Action.INVALID: Status.INVALID}[plan.action]
+              Action.INVALID: Status.INVALID,
+              Action.NOT_SELECTED: Status.NOT_SELECTED}[plan.action]
     return RowOutcome(plan.record, status, name=plan.name or None,
                       record_id=plan.existing_id, problems=list(plan.problems),
                       message=plan.reason)

@@ -58,6 +58,8 @@ class Action(StrEnum):
     UNCHANGED = "unchanged"
     SKIP = "skip"
     INVALID = "invalid"
+    #: left out of the rows chosen for this import (``ImportOptions.rows``)
+    NOT_SELECTED = "not selected"
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,8 @@ def _row_values(result: ImportResult) -> tuple[dict[RowKey, str], dict[RowKey, A
         if outcome.record_id:
             ids[key] = outcome.record_id
         url = result.url_of(outcome)
-        if url and outcome.status.value not in ("invalid", "skipped", "would create"):
+        if url and outcome.status.value not in ("invalid", "skipped", "would create",
+                                                "not selected"):
             urls[key] = url
 
     def text(c: Change) -> str:

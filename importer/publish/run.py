@@ -40,6 +40,7 @@ from importer.publish.preimage import PRE_IMAGES_KEY, PRE_IMAGES_VERSION
 from importer.publish.progress import Progress
 from importer.publish.transport import Client, RateLimiter, Transport
 from importer.read import read_workbook, workbook_type
+from importer.read.edits import Edit, apply_edits, edit_lines, load_edits
 from importer.read.mapping import ColumnMapping, load_mapping
 from importer.read.reader import explain_merged
 from importer.records import DatasetRecord
@@ -64,6 +65,11 @@ class ImportOptions:
     dataset_type: str | None = None
     #: a column mapping file for a workbook with headers of its own (``--columns``).
     columns: Path | None = None
+    #: cells corrected in the web app (an edits file, :mod:`importer.read.edits`).
+    edits: Path | None = None
+    #: only these dataset rows, as (sheet, row); the others are ``not selected``: nothing
+    #: is planned or sent for them and their errors do not block (``None``: every row).
+    rows: frozenset[tuple[str, int]] | None = None
 
 
 @dataclass
@@ -186,6 +192,11 @@ def import_records(
     started = clock()
     result = ImportResult(client.url, [], problems=list(problems), dry_run=options.dry_run,
                           workbook_sha256=workbook_sha256, journal_path=options.journal_path)
+    left_out = [] if options.rows is None else [
+        r for r in records if (r.sheet, r.row) not in options.rows]
+    if left_out:
+        records = [r for r in records if (r.sheet, r.row) in (options.rows or ())]
+        problems = result.problems = _without_rows(problems, left_out)
     bad_rows = {(p.sheet, p.row) for p in problems if p.severity is Severity.ERROR}
     invalid = [r for r in records if _row_bad(r, bad_rows)]
     valid = [r for r in records if not _row_bad(r, bad_rows)]
@@ -221,6 +232,8 @@ def import_records(
         plans.append(RowPlan(rec, Action.INVALID, problems=own, reason=(
             f"{len(own)} error(s) in this row or its resource rows, first at "
             f"{first.sheet}!{first.cell or first.row}: {first.message}")))
+    plans += [RowPlan(rec, Action.NOT_SELECTED, reason="not selected for this import")
+              for rec in left_out]
     plans.sort(key=lambda p: (p.record.sheet, p.record.row))
     result.plans = plans
     blocked = bool(invalid or stray or any(p.action is Action.INVALID for p in plans))
@@ -387,8 +400,16 @@ def _row_bad(record: DatasetRecord, bad_rows: set[tuple[str | None, int | None]]
     return any((r.sheet, r.row) in bad_rows for r in record.resources)
 
 
+def _without_rows(problems: Sequence[Problem], left_out: Sequence[DatasetRecord]
+                  ) -> list[Problem]:
+    """``problems`` less those of rows left out of the selection (and their resources)."""
+    rows = {(rec.sheet, rec.row) for rec in left_out}
+    rows |= {(res.sheet, res.row) for rec in left_out for res in rec.resources}
+    return [p for p in problems if (p.sheet, p.row) not in rows]
+
+
 def _unsent(plan: RowPlan, dry_run: bool, blocked: bool) -> RowOutcome:
-    if plan.action in (Action.UNCHANGED, Action.SKIP, Action.INVALID):
+    if plan.action in (Action.UNCHANGED, Action.SKIP, Action.INVALID, Action.NOT_SELECTED):
         return static_outcome(plan)
     if dry_run:
         status = Status.WOULD_CREATE if plan.action is Action.CREATE else Status.WOULD_UPDATE
@@ -562,11 +583,12 @@ class ImportResolver(SiteResolver):
 def check_for_import(path: Path, conn: Connection, base: Layout,
                      existing: Existing | None = None,
                      workers: int = 3,
-                     mapping: ColumnMapping | None = None) -> tuple[CheckResult, Existing]:
+                     mapping: ColumnMapping | None = None,
+                     edits: Sequence[Edit] = ()) -> tuple[CheckResult, Existing]:
     """The checks of ``check``, with each row validated as what it will be: a create
     (every required field) or an update of the record found by id or name (only what the
     row gives)."""
-    read = read_workbook(path, base, mapping)
+    read = apply_edits(read_workbook(path, base, mapping), edits)
     if not read.datasets:
         raise WorkbookError(f"{path.name}: the datasets sheet has no rows: nothing to import")
     mapped = map_rows(read, read.layout, ImportResolver(conn.site))
@@ -613,8 +635,9 @@ def run_import(
                      made_for=None if options.dataset_type else workbook_type(path))
     mapping = load_mapping(options.columns, base) if options.columns else None
     sha = file_sha256(path)
+    edits = load_edits(options.edits)
     checked, existing = check_for_import(path, conn, base, workers=options.workers,
-                                         mapping=mapping)
+                                         mapping=mapping, edits=edits)
     if file_sha256(path) != sha:
         raise WorkbookError(f"{path.name} changed while it was being checked; save and "
                             "close it, then run the command again")
@@ -629,7 +652,7 @@ def run_import(
                               workbook_sha256=sha, header_rows=dict(read.header_row),
                               rows_read=checked.rows_checked)
         result.notices.append(f"Nothing was sent: {file_problems[0].message}")
-        _name_mapping(result, mapping)
+        _name_mapping(result, mapping, edits)
         return result
     result = import_records(checked.records, conn.client, read.layout, options,
                             problems=checked.problems, workbook_sha256=sha,
@@ -637,11 +660,14 @@ def run_import(
                             existing=existing)
     result.header_rows = dict(read.header_row)
     result.rows_read = checked.rows_checked
-    _name_mapping(result, mapping)
+    _name_mapping(result, mapping, edits)
     return result
 
 
-def _name_mapping(result: ImportResult, mapping: ColumnMapping | None) -> None:
-    """The results report says which column mapping the rows were read with."""
+def _name_mapping(result: ImportResult, mapping: ColumnMapping | None,
+                  edits: Sequence[Edit] = ()) -> None:
+    """The results report says which column mapping the rows were read with, and lists
+    every cell edited in the web app."""
     if mapping is not None:
         result.notices.append(f"Column mapping applied: {mapping.describe()}")
+    result.notices.extend(f"Edited in the browser: {line}" for line in edit_lines(edits))

@@ -20,8 +20,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from importer.read.csvfile import csv_rows
+from importer.read.headers import MAX_COLUMNS
 from importer.read.mapping import SHEET_KEYS, ColumnMapping, MappingError, SheetMapping
 from importer.read.safety import FileKind, sniff
 from importer.read.values import normalise
@@ -61,6 +63,8 @@ SYNONYMS: dict[Scope, dict[str, tuple[str, ...]]] = {
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SAMPLES = 3
+#: the reason given when a header is a template column's machine name or label
+DIRECT = "same name as the template column"
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,7 @@ def _propose(header: str, samples: Sequence[str], layout: Layout, scope: Scope,
     key = normalise_header(header)
     direct = layout.match(scope, header)
     if direct is not None and direct.header not in taken:
-        return direct.header, "same name as the template column"
+        return direct.header, DIRECT
     target = synonyms.get(key)
     if target and target not in taken:
         return target, "a usual name for this column"
@@ -253,3 +257,68 @@ def propose_mapping(path: Path, layout: Layout, sheet: str | None = None,
                             else seen.sheet)
         for scope, (seen, props, _) in found.items()}, source)
     return Proposal(found, mapping)
+
+
+def needs_matching(proposal: Proposal) -> bool:
+    """Whether a person should match the columns before a check: the datasets are on a
+    sheet not named ``datasets``, or fewer than half of a sheet's headers are template
+    columns (by machine name or label). One or two stray headers in a template are left to
+    the check, which reports them as unknown columns; so is a sheet without headers or
+    with more than :data:`MAX_COLUMNS` of them (the check refuses it with its message)."""
+    for scope, (seen, found, _) in proposal.sheets.items():
+        if not found or len(found) > MAX_COLUMNS:
+            continue  # no header, or far too many: the check says what is wrong
+        if scope is Scope.DATASET and seen.sheet.strip().lower() != DATASETS_SHEET:
+            return True
+        direct = sum(1 for s in found if s.reason == DIRECT)
+        if found and direct * 2 < len(found):
+            return True
+    return False
+
+
+def header_signature(proposal: Proposal) -> str:
+    """A digest of each sheet's name and headers (normalised): two workbooks with the same
+    signature can be read with the same mapping."""
+    import hashlib
+
+    parts = [f"{SHEET_KEYS[scope]}={seen.sheet.strip().lower()}:"
+             + "|".join(normalise_header(h) for h in seen.headers)
+             for scope, (seen, _, _) in sorted(proposal.sheets.items(), key=lambda kv: kv[0].value)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def proposal_json(proposal: Proposal, layout: Layout) -> dict[str, Any]:
+    """The proposal as plain data (what the web app's matching page shows): per sheet, its
+    columns with samples and proposed target, every template column to choose from, and
+    the required ones; plus the :func:`header_signature`."""
+    sheets = []
+    for scope, (seen, found, _) in proposal.sheets.items():
+        sheets.append({
+            "key": SHEET_KEYS[scope], "sheet": seen.sheet, "header_row": seen.header_row,
+            "columns": [{"position": s.position, "header": s.header, "samples": list(s.samples),
+                         "column": s.column, "reason": s.reason} for s in found],
+            "choices": [[c.header, c.label] for c in layout.columns(scope)],
+            "required": [[c.header, c.label] for c in layout.columns(scope)
+                         if c.marked_required or c.header == DATASET_LINK],
+            "mapped_sheet": (None if seen.sheet.strip().lower() == SHEET_KEYS[scope]
+                             else seen.sheet)})
+    return {"signature": header_signature(proposal), "sheets": sheets}
+
+
+def confirmed_mapping(proposal: dict[str, Any], chosen: dict[str, dict[int, str | None]],
+                      layout: Layout, source: str = "") -> ColumnMapping:
+    """The mapping a person confirmed on the matching page: ``proposal`` as
+    :func:`proposal_json` wrote it, ``chosen`` = sheet key -> column position -> template
+    column (``None``: ignore). A position not in ``chosen`` keeps its proposal. Checked
+    like a mapping file (:class:`MappingError`: e.g. two headers for one column)."""
+    from importer.read.mapping import FORMAT, VERSION, parse_mapping
+
+    data: dict[str, Any] = {"format": FORMAT, "version": VERSION}
+    for sheet in proposal["sheets"]:
+        picks = chosen.get(sheet["key"], {})
+        entry: dict[str, Any] = {"columns": {
+            c["header"]: picks.get(c["position"], c["column"]) for c in sheet["columns"]}}
+        if sheet.get("mapped_sheet"):
+            entry["sheet"] = sheet["mapped_sheet"]
+        data[sheet["key"]] = entry
+    return parse_mapping(data, layout, source)

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 
 from importer.errors import ImporterError, OutputError, SiteError, WorkbookError
+from importer.read.edits import EditError
 from importer.web.jobs import NoSuchJob
 from importer.web.state import state
 
@@ -26,6 +27,7 @@ def _page(title: str, message: str, status: int) -> tuple[str, int]:
 #: first: Flask picks the handler of the nearest class)
 PLAIN: list[tuple[type[Exception], str, int]] = [
     (BadUpload, "Cannot use this upload", 400),
+    (EditError, "Cannot save this cell", 400),
     (WorkbookError, "Cannot use this file", 422),
     (SiteError, "The catalogue did not answer as expected", 502),
     (OutputError, "Cannot write the file", 500),

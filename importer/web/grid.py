@@ -94,3 +94,25 @@ def _row(sheet: str, number: int, values: list[Any], letters: list[str],
         value = values[i] if i < len(values) and values[i] is not None else ""
         cells.append(Cell(letter, str(value), [p for p in found if p.get("column") == letter]))
     return GridRow(number, cells, [p for p in found if not p.get("column")])
+
+
+#: the "rows to import" choices of the check page
+CHOICES = ("all", "valid", "clean", "ticked")
+
+
+def selected_rows(grid: dict[str, Any], report: dict[str, Any], choice: str,
+                  ticked: list[str]) -> list[list[Any]] | None:
+    """The dataset rows (``[sheet, row]``) the plan and import act on: ``all`` (``None``:
+    every row), ``valid`` (no error in the row), ``clean`` (no problem at all) or the
+    ``ticked`` ``Sheet!ROW`` boxes. The first sheet of the grid holds the datasets."""
+    if choice not in CHOICES or choice == "all" or not grid["sheets"]:
+        return None
+    sheet = grid["sheets"][0]
+    name = sheet["name"]
+    if choice == "ticked":
+        numbers = {int(t.rsplit("!", 1)[1]) for t in ticked
+                   if t.rsplit("!", 1)[0] == name and t.rsplit("!", 1)[-1].isdigit()}
+        return [[name, n] for n in sorted(numbers)]
+    flagged = {int(p["row"]) for p in report["problems"] if p.get("sheet") == name and p.get("row")
+               and (choice == "clean" or p["severity"] == "error")}
+    return [[name, r[0]] for r in sheet["rows"] if r[0] not in flagged]

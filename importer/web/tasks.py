@@ -24,6 +24,12 @@ RESULTS_XLSX = "import-report.xlsx"
 RESULTS_JSON = "import-report.json"
 JOURNAL = "journal.jsonl"
 EXPORT_XLSX = "export.xlsx"
+#: the matching step's proposal, and the column mapping the editor confirmed
+PROPOSAL_JSON = "proposal.json"
+COLUMNS_JSON = "columns.json"
+#: cells corrected in the grid (a layer over the upload) and the corrected workbook
+EDITS_JSON = "edits.json"
+CORRECTED = "corrected.xlsx"
 UNDO_XLSX = "undo-report.xlsx"
 UNDO_JSON = "undo-report.json"
 UNDO_JOURNAL = "undo-journal.jsonl"
@@ -67,23 +73,59 @@ def _now() -> str:
 
 
 def check_body(store: JobStore, job: Job, folder: Path, token: str | None) -> dict[str, Any]:
-    """``bcdc-import check FILE`` (offline, the bundled schema), plus the grid data."""
+    """``bcdc-import check FILE [--columns MAPPING]`` (offline, the bundled schema), plus
+    the grid data. A workbook with headers of its own and no confirmed mapping stops
+    before the check with the proposed mapping, for the matching step."""
     from importer.check import check_setup, run_check
     from importer.gcpause import gc_paused
     from importer.report.outputs import Outputs, write_check_outputs
 
     source = folder / job.input_name
     layout, resolver = check_setup(None, None, job.options.get("dataset_type"), source)
+    mapping = job_mapping(job, folder, layout)
+    if mapping is None:
+        from importer.read.suggest import needs_matching, proposal_json, propose_mapping
+
+        proposal = propose_mapping(source, layout)
+        if needs_matching(proposal):
+            store.write_json(folder / PROPOSAL_JSON, proposal_json(proposal, layout))
+            return {"needs_matching": True}
+    from importer.read.edits import edit_lines, load_edits, write_corrected
+
+    edits = load_edits(folder / EDITS_JSON)
     with gc_paused():  # as the CLI's check: the collector would only walk the records
-        result = run_check(source, layout, resolver=resolver)
+        result = run_check(source, layout, resolver=resolver, mapping=mapping, edits=edits)
         summary = write_check_outputs(
             result, Outputs(source, folder / REPORT_XLSX, folder / REPORT_JSON,
                             label=job.filename),
             created=_now(),
-            facts=[("Checked against", "the bundled bcdc_dataset schema (offline)")])
+            facts=[("Checked against", "the bundled bcdc_dataset schema (offline)"),
+                   *(("Edited in the browser", line) for line in edit_lines(edits))])
         store.write_json(folder / GRID_JSON, grid_data(result.read))
+    if edits and Path(job.input_name).suffix.lower() in (".xlsx", ".xlsm"):
+        write_corrected(source, edits, folder / CORRECTED)
     return {"valid": summary.valid, "errors": summary.errors, "warnings": summary.warnings,
-            "rows_checked": result.rows_checked, "rows_with_errors": result.rows_with_errors}
+            "rows_checked": result.rows_checked, "rows_with_errors": result.rows_with_errors,
+            "mapping": mapping.describe() if mapping is not None else "",
+            "edits": len(edits)}
+
+
+def mapping_name(job: Job) -> str:
+    """The name a job's column mapping is shown and downloaded under."""
+    return f"{Path(job.filename).stem or 'workbook'}-columns.json"
+
+
+def job_mapping(job: Job, folder: Path, layout: Any) -> Any:
+    """The column mapping the editor confirmed for this job's upload (``None``: none)."""
+    import json
+
+    from importer.read.mapping import parse_mapping
+
+    path = folder / COLUMNS_JSON
+    if not path.is_file():
+        return None
+    return parse_mapping(json.loads(path.read_text(encoding="utf-8")), layout,
+                         mapping_name(job))
 
 
 def grid_data(read: Any) -> dict[str, Any]:
@@ -161,6 +203,12 @@ def import_body(store: JobStore, job: Job, folder: Path, token: str | None) -> d
     options = ImportOptions(dry_run=dry_run, skip_invalid=bool(opts.get("skip_invalid")),
                             workers=int(opts.get("workers", 3)),
                             journal_path=None if dry_run else folder / JOURNAL,
+                            columns=(folder / mapping_name(job)
+                                     if (folder / mapping_name(job)).is_file() else None),
+                            rows=(None if opts.get("rows") is None else
+                                  frozenset((str(s), int(r)) for s, r in opts["rows"])),
+                            edits=(folder / EDITS_JSON)
+                            if (folder / EDITS_JSON).is_file() else None,
                             dataset_type=opts.get("dataset_type"))
     source = folder / job.input_name
     report = folder / RESULTS_XLSX

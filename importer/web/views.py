@@ -20,6 +20,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from werkzeug.wrappers import Response as BaseResponse
@@ -124,6 +125,8 @@ def job(job_id: str) -> tuple[str, int]:
     context: dict[str, Any] = {"job": job, "resumable": resumable(job)}
     if job.state == FAILED:
         return render_template("failed.html", **context), 422 if job.kind == "check" else 200
+    if job.kind == "check" and job.state == DONE and job.result.get("needs_matching"):
+        return _matching_page(job, folder), 200
     if job.kind == "check" and job.state == DONE:
         report = web.store.read_json(folder / tasks.REPORT_JSON)
         only = request.args.get("show")
@@ -144,6 +147,108 @@ def job(job_id: str) -> tuple[str, int]:
     return render_template("running.html", **context), 200
 
 
+#: how many confirmed mappings a browser session remembers (newest kept)
+REMEMBERED = 5
+
+
+def _remembered() -> dict[str, Any]:
+    found = session.get("mappings")
+    return found if isinstance(found, dict) else {}
+
+
+def _matching_page(job: Job, folder: Path, error: str = "",
+                   chosen: dict[str, dict[int, str | None]] | None = None) -> str:
+    """The matching step: each uploaded column with its samples and a select holding the
+    proposal, or the mapping this session confirmed for the same headers, or what the
+    editor just chose (after an error)."""
+    proposal = state().store.read_json(folder / tasks.PROPOSAL_JSON)
+    earlier = _remembered().get(proposal["signature"])
+    picks: dict[str, dict[int, str | None]] = {}
+    for sheet in proposal["sheets"]:
+        given = (chosen or {}).get(sheet["key"])
+        if given is None and earlier is not None:
+            stored = (earlier.get(sheet["key"]) or {}).get("columns", {})
+            given = {c["position"]: stored[c["header"]] for c in sheet["columns"]
+                     if c["header"] in stored}
+        picks[sheet["key"]] = {c["position"]: (given or {}).get(c["position"], c["column"])
+                               for c in sheet["columns"]}
+    return render_template("match.html", job=job, proposal=proposal, picks=picks,
+                           earlier=earlier is not None and chosen is None, error=error)
+
+
+@bp.post("/jobs/<job_id>/columns")
+def confirm_columns(job_id: str) -> Any:
+    """The matching step's answer: the mapping is checked by the library (as a mapping
+    file is), kept in the job folder and in this browser session, and the check runs."""
+    from importer.check import check_setup
+    from importer.read.mapping import MappingError
+    from importer.read.suggest import confirmed_mapping
+
+    job = _job(job_id)
+    web = state()
+    folder = web.store.folder(job.id)
+    if not (folder / tasks.PROPOSAL_JSON).is_file() or job.active:
+        abort(409)
+    proposal = web.store.read_json(folder / tasks.PROPOSAL_JSON)
+    chosen: dict[str, dict[int, str | None]] = {}
+    for sheet in proposal["sheets"]:
+        for col in sheet["columns"]:
+            value = request.form.get(f"{sheet['key']}-{col['position']}")
+            if value is not None:
+                chosen.setdefault(sheet["key"], {})[col["position"]] = value.strip() or None
+    layout, _ = check_setup(None, None, job.options.get("dataset_type"),
+                            folder / job.input_name)
+    try:
+        mapping = confirmed_mapping(proposal, chosen, layout, tasks.mapping_name(job))
+    except MappingError as err:
+        return _matching_page(job, folder, str(err), chosen), 400
+    (folder / tasks.COLUMNS_JSON).write_text(mapping.dumps(), encoding="utf-8")
+    remembered = {k: v for k, v in _remembered().items() if k != proposal["signature"]}
+    remembered[proposal["signature"]] = mapping.to_json()
+    session["mappings"] = dict(list(remembered.items())[-REMEMBERED:])
+    web.store.update(job.id, state="queued", result={}, message="")
+    web.submit(job, None)
+    return redirect(url_for("bcdc.job", job_id=job.id), code=303)
+
+
+@bp.post("/jobs/<job_id>/edits")
+def edit_cell(job_id: str) -> BaseResponse:
+    """Save one corrected cell as an edit over the upload (cell, old, new; the uploaded
+    file is not changed) and check the file again with every edit applied."""
+    from importer.read.edits import (
+        Edit,
+        SheetCells,
+        load_edits,
+        locate,
+        new_value,
+        save_edits,
+        split_ref,
+    )
+
+    job = _job(job_id)
+    web = state()
+    folder = web.store.folder(job.id)
+    if job.kind != "check" or job.state != DONE or not (folder / tasks.GRID_JSON).is_file():
+        abort(409)
+    grid = web.store.read_json(folder / tasks.GRID_JSON)["sheets"]
+    ref = (request.form.get("cell") or "").strip()
+    sheet, position = locate(ref, [SheetCells(s["name"], s["letters"], (r[0] for r in s["rows"]))
+                                   for s in grid])
+    number = split_ref(ref)[2]
+    values = next(r[1] for s in grid if s["name"] == sheet.name for r in s["rows"]
+                  if r[0] == number)
+    old = values[position] if position < len(values) else None
+    edits = [*load_edits(folder / tasks.EDITS_JSON),
+             Edit(ref, old, new_value(request.form.get("value", "")))]
+    save_edits(folder / tasks.EDITS_JSON, edits)
+    web.store.update(job.id, state="queued", result={}, message="")
+    web.submit(job, None)
+    return redirect(url_for("bcdc.job", job_id=job.id, sheet=sheet.name,
+                            page=request.form.get("page", 1, type=int),
+                            show=request.form.get("show") or None,
+                            _anchor="grid"), code=303)
+
+
 @bp.get("/jobs/<job_id>/status")
 def status(job_id: str) -> Response:
     """The job's state and progress, for the progress bar's script."""
@@ -154,14 +259,20 @@ def status(job_id: str) -> Response:
 @bp.get("/jobs/<job_id>/files/<name>")
 def download(job_id: str, name: str) -> Response:
     job = _job(job_id)
-    if name not in DOWNLOADS:
+    if name == "columns.json":
+        stored, shown = tasks.COLUMNS_JSON, tasks.mapping_name(job)
+    elif name == "corrected":
+        stored = tasks.CORRECTED
+        shown = f"{{stem}}-corrected{Path(job.input_name).suffix.lower()}"
+    elif name in DOWNLOADS:
+        stored, shown = DOWNLOADS[name]
+    else:
         abort(404)
-    stored, shown = DOWNLOADS[name]
     path = state().store.folder(job.id) / stored
     if not path.is_file():
         abort(404)
     stem = Path(job.filename).stem or job.options.get("org", "export")
-    return send_file(path, as_attachment=True, download_name=shown.format(stem=stem),
+    return send_file(path, as_attachment=True, download_name=shown.replace("{stem}", stem),
                      max_age=0)
 
 
@@ -179,6 +290,14 @@ def _follow_on(parent: Job, kind: str, **options: Any) -> Job:
         os.link(source, target)
     except OSError:
         target.write_bytes(source.read_bytes())
+    mapping = web.store.folder(parent.id) / tasks.COLUMNS_JSON
+    if not mapping.is_file():  # an import made from a plan: the plan's copy
+        mapping = web.store.folder(parent.id) / tasks.mapping_name(parent)
+    if mapping.is_file():  # the plan and import read the rows with the confirmed mapping
+        (web.store.folder(job.id) / tasks.mapping_name(job)).write_bytes(mapping.read_bytes())
+    edits = web.store.folder(parent.id) / tasks.EDITS_JSON
+    if edits.is_file():  # ... and with the cells corrected in the grid
+        (web.store.folder(job.id) / tasks.EDITS_JSON).write_bytes(edits.read_bytes())
     return job
 
 
@@ -199,7 +318,19 @@ def _start(parent: Job, kind: str) -> BaseResponse:
     token = web.token(request.form.get("token"))
     if not token:
         raise BadUpload("Give your API token (from your catalogue user page) to go on.")
-    job = _follow_on(parent, kind, skip_invalid=request.form.get("skip_invalid") == "1")
+    rows = parent.options.get("rows")
+    if parent.kind == "check":  # the rows chosen on the check page
+        from importer.web.grid import selected_rows
+
+        folder = web.store.folder(parent.id)
+        rows = selected_rows(web.store.read_json(folder / tasks.GRID_JSON),
+                             web.store.read_json(folder / tasks.REPORT_JSON),
+                             request.form.get("choose", "all"), request.form.getlist("row"))
+        if rows == []:
+            raise BadUpload("No row is selected: tick the rows to import, or choose "
+                            "another option under “Rows to plan and import”.")
+    job = _follow_on(parent, kind, skip_invalid=request.form.get("skip_invalid") == "1",
+                     rows=rows)
     web.submit(job, token)
     return redirect(url_for("bcdc.job", job_id=job.id), code=303)
 

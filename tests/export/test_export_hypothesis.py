@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -126,10 +127,15 @@ def packages(draw: st.DrawFn) -> list[dict[str, Any]]:
         if "metadata_visibility" in pkg:  # CKAN derives private from it
             pkg["private"] = pkg["metadata_visibility"] == "IDIR"
         pkg["resources"] = [
-            dict(draw(fields_of(SCHEMA.resource_fields, skip=())), id=f"res-{i}-{k}")
+            dict(draw(fields_of(SCHEMA.resource_fields, skip=())), id=resource_id(i, k))
             for k in range(draw(st.integers(0, 2)))]
         out.append(pkg)
     return out
+
+
+def resource_id(record: int, position: int) -> str:
+    """A stored resource id as CKAN makes them (a uuid: check refuses any other text)."""
+    return str(uuid.UUID(int=record * 100 + position + 1))
 
 
 class NamesResolver(OfflineResolver):
@@ -263,7 +269,7 @@ def test_blank_entries_before_filled_ones_round_trip(tmp_path: Path) -> None:
     org = ORGS[0]
     stored = [{"id": "id-0", "name": "record-0", "type": SCHEMA.dataset_type,
                "owner_org": org["id"], "organization": dict(org),
-               "resources": [{"id": "res-0-0", "name": "Resource", "details": [
+               "resources": [{"id": resource_id(0, 0), "name": "Resource", "details": [
                    {}, {"data_type": "NUMBER"}, {"short_name": "CLS"}]}]}]
     site = FakeSite(stored, ORGS, licenses=LICENCES)
     out = tmp_path / "export.xlsx"

@@ -70,4 +70,46 @@ function dropZone() {
   });
 }
 
-document.addEventListener("DOMContentLoaded", () => { sizeBars(); watchJob(); dropZone(); });
+// The check grid: arrow keys move between cells (one tab stop inside the grid), Enter
+// puts the cell into the "Correct a cell" form, Enter there saves, Escape goes back.
+function editableGrid() {
+  const grid = document.getElementById("grid");
+  const form = document.getElementById("edit-form");
+  if (!grid || !form) return;
+  const cellInput = document.getElementById("edit-cell");
+  const valueInput = document.getElementById("edit-value");
+  let last = null;
+  const rows = () => Array.from(grid.tBodies[0].rows);
+  function move(td, dr, dc) {
+    const tr = td.parentElement;
+    const r = rows().indexOf(tr) + dr;
+    const c = td.cellIndex + dc;
+    const target = rows()[r] && rows()[r].cells[c];
+    if (target && target.dataset.ref) { target.focus(); return true; }
+    return false;
+  }
+  grid.addEventListener("keydown", (e) => {
+    const td = e.target.closest("td[data-ref]");
+    if (!td) return;
+    const keys = {ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1]};
+    if (keys[e.key]) {
+      if (move(td, keys[e.key][0], keys[e.key][1])) e.preventDefault();
+    } else if (e.key === "Enter") {
+      e.preventDefault();
+      last = td;
+      cellInput.value = td.dataset.ref;
+      const copy = td.cloneNode(true);
+      for (const note of copy.querySelectorAll(".note")) note.remove();
+      valueInput.value = copy.textContent.trim();
+      valueInput.focus();
+      valueInput.select();
+    }
+  });
+  valueInput.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && last) { e.preventDefault(); valueInput.value = ""; last.focus(); }
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  sizeBars(); watchJob(); dropZone(); editableGrid();
+});
