@@ -114,28 +114,29 @@ def _ends_mid_line(path: Path) -> bool:
         return fh.read(1) != b"\n"
 
 
+def _generation(path: Path, n: int) -> Path:
+    """The ``n``-th journal set aside: ``.prev``, ``.prev.2``, ``.prev.3`` ..."""
+    return path.with_name(f"{path.name}.prev" + (f".{n}" if n > 1 else ""))
+
+
+def _set_aside_count(path: Path) -> int:
+    n = 0
+    while _generation(path, n + 1).exists():
+        n += 1
+    return n
+
+
 def set_aside_path(path: Path) -> Path:
     """Where a finished (or outdated) journal goes when a new run starts: ``.prev``, else
     ``.prev.2``, ``.prev.3`` ... An earlier run's journal is never overwritten: it holds
     the pre-images ``undo`` needs to take that run back."""
-    first = path.with_name(path.name + ".prev")
-    if not first.exists():
-        return first
-    n = 2
-    while path.with_name(f"{path.name}.prev.{n}").exists():
-        n += 1
-    return path.with_name(f"{path.name}.prev.{n}")
+    return _generation(path, _set_aside_count(path) + 1)
 
 
 def latest_set_aside(path: Path) -> Path | None:
     """The journal the last new run set aside (the highest generation), if any."""
-    first = path.with_name(path.name + ".prev")
-    if not first.exists():
-        return None
-    n = 2
-    while path.with_name(f"{path.name}.prev.{n}").exists():
-        n += 1
-    return first if n == 2 else path.with_name(f"{path.name}.prev.{n - 1}")
+    n = _set_aside_count(path)
+    return _generation(path, n) if n else None
 
 
 class Journal:
