@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import io
 import json
 import sys
 from pathlib import Path
@@ -30,7 +29,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import sample_data as data  # noqa: E402
-from make_samples import FIXED_TIME, freeze_zip  # noqa: E402
+from make_samples import save_fixed, style_sheet  # noqa: E402
 
 from importer.read.mapping import ColumnMapping, SheetMapping  # noqa: E402
 from importer.schema.columns import Scope  # noqa: E402
@@ -98,18 +97,8 @@ def write_all(out: Path) -> None:
     ws.append([h for h, _ in COLUMNS])
     for row in rows():
         ws.append(row)
-    for i, (header, _) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = min(max(len(header) + 2, 12), 40)
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if hasattr(cell.value, "isoformat"):
-                cell.number_format = "yyyy-mm-dd"
-    book.properties.creator = "bcdc-importer samples"
-    book.properties.created = FIXED_TIME
-    book.properties.modified = FIXED_TIME
-    buffer = io.BytesIO()
-    book.save(buffer)
-    (out / "inventory.xlsx").write_bytes(freeze_zip(buffer.getvalue()))
+    style_sheet(ws, [h for h, _ in COLUMNS])
+    save_fixed(book, out / "inventory.xlsx")
     (out / "inventory-columns.json").write_text(mapping().dumps())
     (out / "inventory.expected.json").write_text(json.dumps(expected(), indent=1) + "\n")
 

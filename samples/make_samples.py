@@ -143,13 +143,8 @@ def write_workbook(path: Path, layout: Layout, datasets: list[dict[str, Any]],
         ws.append(headers)
         for row in rows:
             ws.append([row.get(h) for h in headers])
-        for i, header in enumerate(headers, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = min(max(len(header) + 2, 12), 40)
+        style_sheet(ws, headers)
         ws.freeze_panes = "B2"
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, dt.date):
-                    cell.number_format = "yyyy-mm-dd"
     meta = book.create_sheet("meta")
     for key, value in (
         ("tool", "bcdc-importer"),
@@ -162,6 +157,21 @@ def write_workbook(path: Path, layout: Layout, datasets: list[dict[str, Any]],
     ):
         meta.append([key, value])
     meta.sheet_state = "hidden"
+    save_fixed(book, path)
+
+
+def style_sheet(ws: Any, headers: Sequence[str]) -> None:
+    """Column widths from the headers; date cells shown as YYYY-MM-DD."""
+    for i, header in enumerate(headers, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(max(len(header) + 2, 12), 40)
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+
+
+def save_fixed(book: Workbook, path: Path) -> None:
+    """Save with fixed document dates and zip timestamps (byte-identical re-runs)."""
     book.properties.creator = "bcdc-importer samples"
     book.properties.created = FIXED_TIME
     book.properties.modified = FIXED_TIME
