@@ -180,7 +180,9 @@ def test_stock_site_check_plan_import_in_the_web_app(
                 _report(tmp_path, answer.request.path)["problems"]]
     assert problems[:2] == [
         ("datasets", "B2", "URL (name) is required: fill in this cell."),
-        ("datasets", "F3", "Organization (owner_org) is required: fill in this cell.")]
+        ("datasets", "F3", "Organization (owner_org) is required: fill in this cell. "
+         "CKAN refuses a dataset without an organization unless the site allows "
+         "unowned datasets, a setting sites do not reveal.")]
     # ... and the resource of the nameless dataset has no dataset row to belong to
     assert problems[2:] == [("resources", "A2", f"No row of the datasets sheet has the URL "
                              f"name '{prefix}-1', so this resource has no dataset. Did you "
