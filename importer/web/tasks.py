@@ -109,7 +109,8 @@ def check_body(store: JobStore, job: Job, folder: Path, token: str | None) -> di
     return {"valid": summary.valid, "errors": summary.errors, "warnings": summary.warnings,
             "rows_checked": result.rows_checked, "rows_with_errors": result.rows_with_errors,
             "mapping": mapping.describe() if mapping is not None else "",
-            "edits": len(edits)}
+            "edits": len(edits), "site_url": job.options.get("site_url") or "",
+            "dataset_type": layout.schema.dataset_type}
 
 
 def job_layout(job: Job, folder: Path) -> tuple[Any, Any]:

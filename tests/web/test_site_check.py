@@ -46,7 +46,11 @@ def _facts(tmp: Path, job_path: str) -> list[list[Any]]:
 def test_the_check_is_made_against_the_servers_site_and_says_so(
         make_app: MakeApp, bc_fake: str, tmp_path: Path) -> None:
     client = make_app().test_client()
-    job_path = upload(client, VALID).request.path
+    answer = upload(client, VALID)
+    job_path = answer.request.path
+    assert (f'<p class="checked-against" id="checked-against">Checked against {bc_fake}: its '
+            "“bcdc_dataset” schema, licences and organizations.</p>") in \
+        answer.get_data(as_text=True)
     assert ["Checked against", bc_fake] in _facts(tmp_path, job_path)
     assert ["Dataset type", "bcdc_dataset"] in _facts(tmp_path, job_path)
     assert _report(tmp_path, job_path)["counts"]["errors"] == 0
