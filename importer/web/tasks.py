@@ -10,11 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from importer.errors import ImporterError, SiteError
 from importer.publish.progress import Progress
 from importer.web.jobs import CANCELLED, DONE, FAILED, RUNNING, Job, JobStore
+
+if TYPE_CHECKING:  # (the check's modules are imported when a job runs)
+    from importer.map.resolve import Resolver
+    from importer.schema import Layout
 
 REPORT_XLSX = "report.xlsx"
 REPORT_JSON = "report.json"
@@ -113,7 +117,7 @@ def check_body(store: JobStore, job: Job, folder: Path, token: str | None) -> di
             "dataset_type": layout.schema.dataset_type}
 
 
-def job_layout(job: Job, folder: Path) -> tuple[Any, Any]:
+def job_layout(job: Job, folder: Path) -> tuple[Layout, Resolver | None]:
     """What the web app checks a job's upload against, and the ONE place it is decided:
     the server's site (``job.options["site_url"]``): its schema of the dataset type
     ``bcdc-import check --url SITE`` would use (the server's ``--type``, else the one the
