@@ -10,11 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from importer.errors import ImporterError
+from importer.errors import ImporterError, SiteError
 from importer.publish.progress import Progress
 from importer.web.jobs import CANCELLED, DONE, FAILED, RUNNING, Job, JobStore
+
+if TYPE_CHECKING:  # (the check's modules are imported when a job runs)
+    from importer.map.resolve import Resolver
+    from importer.schema import Layout
 
 REPORT_XLSX = "report.xlsx"
 REPORT_JSON = "report.json"
@@ -53,8 +57,9 @@ def run_job(store: JobStore, job_id: str, token: str | None) -> None:
     folder = store.folder(job_id)
     try:
         result = BODIES[job.kind](store, job, folder, token)
-    except ImporterError as err:
-        store.update(job_id, state=FAILED, message=shown_message(err, job, folder))
+    except ImporterError as err:  # (a site's failure is marked: the page says it is not the file)
+        store.update(job_id, state=FAILED, message=shown_message(err, job, folder),
+                     result={"site_error": True} if isinstance(err, SiteError) else {})
         return
     except Exception as err:  # a bug on some input: one line, never a traceback
         store.update(job_id, state=FAILED,
@@ -73,15 +78,16 @@ def _now() -> str:
 
 
 def check_body(store: JobStore, job: Job, folder: Path, token: str | None) -> dict[str, Any]:
-    """``bcdc-import check FILE [--columns MAPPING]`` (offline, the bundled schema), plus
-    the grid data. A workbook with headers of its own and no confirmed mapping stops
-    before the check with the proposed mapping, for the matching step."""
-    from importer.check import check_setup, run_check
+    """``bcdc-import check FILE --url SITE [--columns MAPPING]`` against the server's site
+    (:func:`job_layout`), plus the grid data. A workbook with headers of its own and no
+    confirmed mapping stops before the check with the proposed mapping, for the matching
+    step."""
+    from importer.check import check_facts, run_check
     from importer.gcpause import gc_paused
     from importer.report.outputs import Outputs, write_check_outputs
 
     source = folder / job.input_name
-    layout, resolver = check_setup(None, None, job.options.get("dataset_type"), source)
+    layout, resolver = job_layout(job, folder)
     mapping = job_mapping(job, folder, layout)
     if mapping is None:
         from importer.read.suggest import needs_matching, proposal_json, propose_mapping
@@ -99,7 +105,7 @@ def check_body(store: JobStore, job: Job, folder: Path, token: str | None) -> di
             result, Outputs(source, folder / REPORT_XLSX, folder / REPORT_JSON,
                             label=job.filename),
             created=_now(),
-            facts=[("Checked against", "the bundled bcdc_dataset schema (offline)"),
+            facts=[*check_facts(job.options.get("site_url"), layout),
                    *(("Edited in the browser", line) for line in edit_lines(edits))])
         store.write_json(folder / GRID_JSON, grid_data(result.read))
     if edits and Path(job.input_name).suffix.lower() in (".xlsx", ".xlsm"):
@@ -107,7 +113,25 @@ def check_body(store: JobStore, job: Job, folder: Path, token: str | None) -> di
     return {"valid": summary.valid, "errors": summary.errors, "warnings": summary.warnings,
             "rows_checked": result.rows_checked, "rows_with_errors": result.rows_with_errors,
             "mapping": mapping.describe() if mapping is not None else "",
-            "edits": len(edits)}
+            "edits": len(edits), "site_url": job.options.get("site_url") or "",
+            "dataset_type": layout.schema.dataset_type}
+
+
+def job_layout(job: Job, folder: Path) -> tuple[Layout, Resolver | None]:
+    """What the web app checks a job's upload against, and the ONE place it is decided:
+    the server's site (``job.options["site_url"]``): its schema of the dataset type
+    ``bcdc-import check --url SITE`` would use (the server's ``--type``, else the one the
+    upload was made for, else the site's), its licences and the organizations it lists.
+
+    No token: the editor gives one only to plan or import, so the check confirms that
+    each organization exists, and the plan (with the token) that the token may create
+    datasets in it. :class:`SiteError` when the site does not answer (the job fails with
+    that one line). A check job stored before the web app checked against its site (no
+    ``site_url``) keeps the bundled schema it was made with."""
+    from importer.check import check_setup
+
+    return check_setup(job.options.get("site_url"), None, job.options.get("dataset_type"),
+                       folder / job.input_name, listed_orgs=True)
 
 
 def mapping_name(job: Job) -> str:

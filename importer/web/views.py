@@ -68,19 +68,20 @@ def start() -> str:
 
 @bp.get("/template")
 def template() -> Response:
-    """A blank template: the bundled schema or the site's live one, with or without the
-    example row (``bcdc-import template``)."""
+    """A blank template from the server's site (its schema of the dataset type the check
+    uses, its licences and organizations), with or without the example row: what
+    ``bcdc-import template --url SITE [--type TYPE]`` writes, so it passes the web check."""
     from importer.site import Site
     from importer.template.build import make_template
 
     web = state()
-    live = request.args.get("source") == "site"
     example = request.args.get("example") == "1"
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "template.xlsx"
-        site = Site(web.settings.site_url, web.settings.site_token, timeout=30.0) if live else None
-        make_template(out, site=site, site_label=web.settings.site_url if live else "",
-                      dataset_type=web.settings.dataset_type if live else None, example=example)
+        make_template(out, site=Site(web.settings.site_url, web.settings.site_token,
+                                     timeout=30.0),
+                      site_label=web.settings.site_url, dataset_type=web.settings.dataset_type,
+                      example=example)
         data = out.read_bytes()
     name = "bcdc-template" + ("-example" if example else "") + ".xlsx"
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument."
@@ -103,7 +104,8 @@ def upload() -> BaseResponse:
     web.sweep()
     job = web.store.create("check", web.identity(), filename=display,
                            input_name="input" + (suffix if suffix in UPLOAD_SUFFIXES else ""),
-                           options={"dataset_type": web.settings.dataset_type})
+                           options={"site_url": web.settings.site_url,
+                                    "dataset_type": web.settings.dataset_type})
     folder = web.store.folder(job.id)
     given.save(folder / job.input_name)
     try:
@@ -124,7 +126,8 @@ def job(job_id: str) -> tuple[str, int]:
     folder = web.store.folder(job.id)
     context: dict[str, Any] = {"job": job, "resumable": resumable(job)}
     if job.state == FAILED:
-        return render_template("failed.html", **context), 422 if job.kind == "check" else 200
+        status = (502 if job.result.get("site_error") else 422) if job.kind == "check" else 200
+        return render_template("failed.html", **context), status
     if job.kind == "check" and job.state == DONE and job.result.get("needs_matching"):
         return _matching_page(job, folder), 200
     if job.kind == "check" and job.state == DONE:
@@ -180,7 +183,6 @@ def _matching_page(job: Job, folder: Path, error: str = "",
 def confirm_columns(job_id: str) -> Any:
     """The matching step's answer: the mapping is checked by the library (as a mapping
     file is), kept in the job folder and in this browser session, and the check runs."""
-    from importer.check import check_setup
     from importer.read.mapping import MappingError
     from importer.read.suggest import confirmed_mapping
 
@@ -196,8 +198,7 @@ def confirm_columns(job_id: str) -> Any:
             value = request.form.get(f"{sheet['key']}-{col['position']}")
             if value is not None:
                 chosen.setdefault(sheet["key"], {})[col["position"]] = value.strip() or None
-    layout, _ = check_setup(None, None, job.options.get("dataset_type"),
-                            folder / job.input_name)
+    layout, _ = tasks.job_layout(job, folder)
     try:
         mapping = confirmed_mapping(proposal, chosen, layout, tasks.mapping_name(job))
     except MappingError as err:

@@ -76,6 +76,14 @@ def saved(download: Any, folder: Path) -> Path:
     return path
 
 
+def cli_check(site: CkanSite, path: Path, *more: Any) -> Any:
+    """``bcdc-import check PATH --url SITE``: the check the web app makes (against its site;
+    the org admin's token may create datasets in every organization the site lists, as the
+    web check, made before any token is given, accepts them)."""
+    return run_cli("check", path, "--url", site.url, *more,
+                   env={"CKAN_API_TOKEN": site.admin_token})
+
+
 def no_serious(page: Any) -> None:
     assert serious_violations(page) == []
 
@@ -95,6 +103,7 @@ def test_template_download_opens_in_openpyxl(server: str, page: Any, tmp_path: P
 
 
 def test_mistakes_sample_shows_its_problems_at_their_cells(server: str, page: Any,
+                                                          ckan_site: CkanSite,
                                                           tmp_path: Path) -> None:
     upload(page, server, MISTAKES)
     found = marked_cells(page)
@@ -114,7 +123,7 @@ def test_mistakes_sample_shows_its_problems_at_their_cells(server: str, page: An
     web = saved(info.value, tmp_path / "web")
     copy = tmp_path / MISTAKES.name
     shutil.copy(MISTAKES, copy)
-    assert run_cli("check", copy).returncode == 1
+    assert cli_check(ckan_site, copy).returncode == 1
     assert web.name == "datasets-with-mistakes-report.xlsx"
     assert dump_report(web) == dump_report(tmp_path / "datasets-with-mistakes-report.xlsx")
 
@@ -292,7 +301,7 @@ def upload_to_matching(page: Any, server: str) -> None:
 
 
 def test_inventory_matched_checked_and_the_cli_agrees(
-        server: str, page: Any, tmp_path: Path) -> None:
+        server: str, page: Any, ckan_site: CkanSite, tmp_path: Path) -> None:
     upload_to_matching(page, server)
     no_serious(page)
     for header, target in (("Show contact?", "contacts_1_displayed"),
@@ -318,7 +327,7 @@ def test_inventory_matched_checked_and_the_cli_agrees(
     web = saved(info.value, tmp_path / "web")
     copy = tmp_path / INVENTORY.name
     shutil.copy(INVENTORY, copy)
-    assert run_cli("check", copy, "--columns", mapping).returncode == 1
+    assert cli_check(ckan_site, copy, "--columns", mapping).returncode == 1
     assert dump_report(web) == dump_report(tmp_path / "inventory-report.xlsx")
     # the same headers again: the saved mapping is offered, one Enter applies it
     upload_to_matching(page, server)
@@ -464,7 +473,7 @@ def test_keyboard_only_match_fix_download_check_and_import(
         tab_to(page, "a[href$='/files/columns.json']")
         page.keyboard.press("Enter")
     mapping = saved(info.value, tmp_path / "web")
-    assert run_cli("check", corrected, "--columns", mapping).returncode == 0
+    assert cli_check(ckan_site, corrected, "--columns", mapping).returncode == 0
     # import, keyboard only: the token, the plan, the import
     tab_to(page, "#token-plan")
     page.keyboard.type(ckan_site.admin_token)
