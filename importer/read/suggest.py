@@ -302,7 +302,8 @@ def _older(proposals: list[Suggestion], seen: SheetColumns, layout: Layout, scop
         change = sheet.at(s.position)
         if change is not None:
             s = replace(s, column=change.column, reason=change.reason, change=change.kind)
-        elif s.reason != DIRECT and (col := column_named(layout, scope, s.header)) is not None:
+        elif s.reason != DIRECT and layout.match(scope, s.header) is None and \
+                (col := column_named(layout, scope, s.header)) is not None:
             s = replace(s, column=col.header, reason=DIRECT)
         out.append(s)
     return out

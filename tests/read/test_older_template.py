@@ -236,3 +236,18 @@ def test_a_repeating_field_the_schema_no_longer_has_is_retired_not_refused(
     with pytest.raises(WorkbookError, match="'old_links', which the 'bcdc_dataset' schema does "
                                             "not have as a repeating field; make a new template"):
         run_check(with_layout_entry(CURRENT), LAYOUT)
+
+
+def test_a_further_entry_of_an_older_template_is_proposed_as_itself(tmp_path: Path) -> None:
+    book = older_template(tmp_path / "old.xlsx")
+    wb = load_workbook(book)
+    wb["datasets"].cell(1, wb["datasets"].max_column + 1, "contacts_5_email")
+    wb["datasets"].cell(2, wb["datasets"].max_column, "five@example.gov.bc.ca")
+    wb.save(book)
+    proposal = propose_mapping(book, LAYOUT)
+    last = proposal.sheets[D][1][-1]
+    assert (last.header, last.column, last.reason, last.change) == (
+        "contacts_5_email", "contacts_5_email", "same name as the template column", None)
+    mapping = parse_mapping(proposal.mapping.to_json(), LAYOUT, "m.json")
+    result = run_check(book, LAYOUT, mapping=mapping)
+    assert result.records[0].package["contacts"][-1]["email"] == "five@example.gov.bc.ca"
