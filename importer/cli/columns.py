@@ -56,8 +56,9 @@ def columns_command(file: Path, output: Path, sheet: str | None, resources_sheet
             click.echo(f"  {s.header!r} -> {target}  [{why}]")
         new = changes.sheets[scope].new if changes and scope in changes.sheets else ()
         if new:
-            click.echo(f"  New columns this workbook does not have: "
-                       f"{', '.join(c.header for c in new)}")
+            names = ", ".join(c.header + (" (required)" if c.marked_required else "")
+                              for c in new)
+            click.echo(f"  New columns this workbook does not have: {names}")
         if missing:
             names = ", ".join(c.header for c in missing)
             click.echo(f"  Required columns no header maps to: {names}")

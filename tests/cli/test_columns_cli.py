@@ -128,3 +128,18 @@ def test_check_an_older_template_without_and_with_the_proposed_mapping(tmp_path:
             ["problems"] if p["row"] == 1] == [
         ("G1", "retired-column", "Column G ('iso_topic_string') is no longer in the schema "
          "(this workbook was made from an older template), so its values are not imported.")]
+
+
+def test_columns_flags_the_new_columns_that_are_required(tmp_path: Path) -> None:
+    from tests.read.oldbooks import older_template
+
+    book = older_template(tmp_path / "old.xlsx", {"support_url": None, "purpose": None,
+                                                  "view_audience": "audience_old"}, {})
+    out = run_cli("columns", book, "-o", tmp_path / "m.json")
+    assert (out.returncode, out.stderr) == (0, "")
+    lines = out.stdout.splitlines()
+    assert "  'audience_old' -> (ignored)  [retired: no longer in the schema, so its values " \
+        "are not imported]" in lines
+    assert ("  New columns this workbook does not have: support_url, purpose, "
+            "view_audience (required)") in lines
+    assert "  Required columns no header maps to: view_audience" in lines
