@@ -4,8 +4,13 @@ rows, and by default (for more than :data:`ALL_ROWS_UP_TO` rows) only rows with 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importer.read.model import ReadResult
+    from importer.template.lists import ChoiceLists
 
 PAGE = 50
 ALL_ROWS_UP_TO = 200
@@ -46,6 +51,11 @@ class GridPage:
     only_problems: bool
     total_rows: int
     shown_rows: int
+    #: column letter -> how its cells are edited: ``{"list": KEY, "several": bool}`` for a
+    #: choice column (a drop-down of ``choices[KEY]``); other columns take a text box
+    editors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: list key -> the values a drop-down offers (only the lists this sheet uses)
+    choices: dict[str, list[str]] = field(default_factory=dict)
 
 
 def index_problems(problems: list[dict[str, Any]]) -> dict[tuple[str, int], list[dict[str, Any]]]:
@@ -80,10 +90,16 @@ def grid_page(grid: dict[str, Any], report: dict[str, Any], sheet: str | None,
     page = min(max(page, 1), pages)
     chosen = rows[(page - 1) * PAGE: page * PAGE]
     header = _row(info["name"], info["header_row"], info["headers"], letters, by_row)
+    several = set(info.get("several", ()))
+    editors = {letter: {"list": key, "several": letter in several}
+               for letter, key in info.get("lists", {}).items()}
+    every = grid.get("choices", {})
+    choices = {key: every[key] for key in {e["list"] for e in editors.values()} if key in every}
     return GridPage(info["name"], names, header,
                     [_row(info["name"], number, values, letters, by_row)
                      for number, values in chosen],
-                    page, pages, only_problems, len(info["rows"]), len(rows))
+                    page, pages, only_problems, len(info["rows"]), len(rows),
+                    {k: v for k, v in editors.items() if v["list"] in choices}, choices)
 
 
 def _row(sheet: str, number: int, values: list[Any], letters: list[str],
@@ -116,3 +132,53 @@ def selected_rows(grid: dict[str, Any], report: dict[str, Any], choice: str,
     flagged = {int(p["row"]) for p in report["problems"] if p.get("sheet") == name and p.get("row")
                and (choice == "clean" or p["severity"] == "error")}
     return [[name, r[0]] for r in sheet["rows"] if r[0] not in flagged]
+
+
+def column_lists(read: ReadResult, lists: ChoiceLists) -> dict[str, Any]:
+    """What the grid's cell editor needs to offer a drop-down: for each sheet, the letter
+    of each choice column -> its list key (and the letters of multi-select columns), and
+    each list's values. The lists are the template's drop-downs (``list_key`` /
+    ``list_values``), so the page offers exactly what the template's cells offer."""
+    from importer.template.lists import list_key, list_values, takes_several
+
+    profile = read.layout.profile
+    sheets: dict[str, dict[str, Any]] = {}
+    values: dict[str, list[str]] = {}
+    for info in read.sheets.values():
+        keys: dict[str, str] = {}
+        several: list[str] = []
+        for letter, column in zip(info.letters, info.columns, strict=True):
+            key = list_key(column, profile) if column is not None else None
+            offered = list_values(column, profile, lists) if column is not None else None
+            if key is None or column is None or not offered:
+                continue
+            keys[letter] = key
+            values.setdefault(key, list(offered))
+            if takes_several(column, profile):
+                several.append(letter)
+        sheets[info.name] = {"lists": keys, "several": several}
+    return {"sheets": sheets, "choices": values}
+
+
+def row_sets(grid: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
+    """The dataset rows the selection buttons tick ("all valid rows", "rows with no
+    problems"), as :func:`selected_rows` chooses them, in ``[first, last]`` runs (a
+    10,000-row file with a few bad rows is a few runs, not 10,000 numbers)."""
+    if not grid["sheets"]:
+        return {"sheet": "", "valid": [], "clean": []}
+    out: dict[str, Any] = {"sheet": grid["sheets"][0]["name"]}
+    for choice in ("valid", "clean"):
+        rows = selected_rows(grid, report, choice, []) or []
+        out[choice] = runs(int(r[1]) for r in rows)
+    return out
+
+
+def runs(numbers: Iterable[int]) -> list[list[int]]:
+    """Ascending ``numbers`` as ``[first, last]`` runs of consecutive numbers."""
+    out: list[list[int]] = []
+    for n in numbers:
+        if out and n == out[-1][1] + 1:
+            out[-1][1] = n
+        else:
+            out.append([n, n])
+    return out

@@ -128,17 +128,24 @@ def job_mapping(job: Job, folder: Path, layout: Any) -> Any:
                          mapping_name(job))
 
 
-def grid_data(read: Any) -> dict[str, Any]:
-    """The sheets as read (header and non-blank rows), for the paged grid."""
+def grid_data(read: Any, lists: Any = None) -> dict[str, Any]:
+    """The sheets as read (header and non-blank rows), for the paged grid, with the
+    drop-down values of their choice columns (``lists``: the
+    :class:`~importer.template.lists.ChoiceLists` the template would use; default: the
+    bundled licences, organizations as free text, as the offline check)."""
     from importer.schema.columns import Scope
+    from importer.template.lists import ChoiceLists
+    from importer.web.grid import column_lists
 
+    editing = column_lists(read, lists or ChoiceLists.offline())
     sheets = []
     for scope, info in read.sheets.items():
         rows = read.datasets if scope is Scope.DATASET else read.resources
         sheets.append({"name": info.name, "header_row": info.header_row,
                        "letters": list(info.letters), "headers": list(info.headers),
-                       "rows": [[r.number, list(r.values)] for r in rows]})
-    return {"sheets": sheets}
+                       "rows": [[r.number, list(r.values)] for r in rows],
+                       **editing["sheets"][info.name]})
+    return {"sheets": sheets, "choices": editing["choices"]}
 
 
 # -- plan and import -----------------------------------------------------------------------
