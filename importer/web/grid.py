@@ -182,3 +182,36 @@ def runs(numbers: Iterable[int]) -> list[list[int]]:
         else:
             out.append([n, n])
     return out
+
+
+def cell_editor(grid: dict[str, Any], ref: str) -> dict[str, Any]:
+    """The "Correct a cell" form opened on ``ref`` by the page itself (``?cell=``, for a
+    browser without the script): the cell's current value and, for a single-choice column,
+    the drop-down's options (see :func:`choice_options`); for a multi-select column the
+    values allowed in its text box. :class:`~importer.read.edits.EditError` (one plain
+    line) when ``ref`` is not a data cell of the upload, as a save would say."""
+    from importer.read.edits import SheetCells, locate, split_ref
+
+    sheets = grid["sheets"]
+    found, position = locate(ref, [SheetCells(s["name"], s["letters"], (r[0] for r in s["rows"]))
+                                   for s in sheets])
+    info = next(s for s in sheets if s["name"] == found.name)
+    _, letter, number = split_ref(ref)
+    values = next(r[1] for r in info["rows"] if r[0] == number)
+    value = values[position] if position < len(values) and values[position] is not None else ""
+    offered = grid.get("choices", {}).get(info.get("lists", {}).get(letter, ""))
+    several = letter in info.get("several", ())
+    return {"ref": ref.strip(), "sheet": found.name, "value": str(value),
+            "options": choice_options(offered, str(value)) if offered and not several else None,
+            "allowed": offered if offered and several else None}
+
+
+def choice_options(values: list[str], current: str) -> list[dict[str, Any]]:
+    """A single-choice drop-down: blank first, then the current value when it is not one
+    of ``values`` (marked, so opening and saving never loses it), then ``values``; the
+    current one selected. (app.js builds the same options in the page.)"""
+    out = [{"value": "", "text": "(blank: empty the cell)", "selected": not current}]
+    if current and current not in values:
+        out.append({"value": current, "text": f"{current} (not in the list)", "selected": True})
+    out.extend({"value": v, "text": v, "selected": v == current} for v in values)
+    return out

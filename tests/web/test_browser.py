@@ -456,6 +456,35 @@ def test_ticks_on_two_grid_pages_are_kept_and_planned_exactly(
         for n in range(2, 62)}
 
 
+def test_without_script_a_choice_cell_is_corrected_with_its_drop_down(
+        server: str, browser: Any) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    upload(page, server, MISTAKES)  # the running page refreshes itself (noscript)
+    assert ("datasets", "AE3", "not-a-choice") in marked_cells(page)
+    assert page.is_hidden("#select-tools")
+    page.focus("#open-cell")  # the "Open a cell" form (noscript), keyboard only
+    page.keyboard.type("datasets!AE3")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "edit-choice"  # autofocus
+    assert page.is_hidden("#edit-text")
+    options = page.eval_on_selector_all("#edit-choice option", "os => os.map(o => o.text)")
+    assert options[0] == "(blank: empty the cell)" and options[1].endswith(" (not in the list)")
+    assert options[2:] == ["Public", "Government and Business BCeID", "Government",
+                           "Named users"]
+    page.keyboard.press("ArrowDown")
+    assert page.input_value("#edit-choice") == "Public"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == \
+        "Save the cell and check again"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Check of')", timeout=120_000)
+    assert ("datasets", "AE3", "not-a-choice") not in marked_cells(page)
+    assert page.inner_text("td[data-ref='datasets!AE3']") == "Public"
+    context.close()
+
+
 def tab_to(page: Any, selector: str, limit: int = 400, back: bool = False) -> None:
     """Press Tab (Shift+Tab with ``back``) until the focused element matches ``selector``
     (keyboard only)."""

@@ -178,3 +178,83 @@ def test_the_check_page_carries_the_drop_downs_and_the_selection_data(
     assert embedded(resources, "row-sets")["sheet"] == "datasets"
     assert {k: v["list"] for k, v in embedded(resources, "cell-editors")["editors"].items()} \
         == RESOURCE_LISTS
+
+
+@pytest.mark.parametrize("current, expected", [
+    ("", [("", "(blank: empty the cell)", True), ("DRAFT", "DRAFT", False),
+          ("PUBLISHED", "PUBLISHED", False)]),
+    ("PUBLISHED", [("", "(blank: empty the cell)", False), ("DRAFT", "DRAFT", False),
+                   ("PUBLISHED", "PUBLISHED", True)]),
+    ("Draft", [("", "(blank: empty the cell)", False),
+               ("Draft", "Draft (not in the list)", True), ("DRAFT", "DRAFT", False),
+               ("PUBLISHED", "PUBLISHED", False)]),
+])
+def test_choice_options_keep_the_current_value(current: str,
+                                               expected: list[tuple[str, str, bool]]) -> None:
+    from importer.web.grid import choice_options
+
+    assert [(o["value"], o["text"], o["selected"])
+            for o in choice_options(["DRAFT", "PUBLISHED"], current)] == expected
+
+
+@pytest.mark.parametrize("ref, expected", [
+    ("datasets!B3", {"ref": "datasets!B3", "sheet": "datasets", "value": "DRAFT",
+                     "options": [{"value": "", "text": "(blank: empty the cell)",
+                                  "selected": False},
+                                 {"value": "DRAFT", "text": "DRAFT", "selected": True},
+                                 {"value": "PUBLISHED", "text": "PUBLISHED",
+                                  "selected": False}],
+                     "allowed": None}),
+    (" datasets!A4 ", {"ref": "datasets!A4", "sheet": "datasets", "value": "t4",
+                       "options": None, "allowed": None}),
+    ("resources!B2", {"ref": "resources!B2", "sheet": "resources", "value": "DRAFT",
+                      "options": None, "allowed": ["biota", "economy"]}),
+])
+def test_cell_editor(ref: str, expected: dict[str, Any]) -> None:
+    from importer.web.grid import cell_editor
+
+    assert cell_editor(GRID, ref) == expected
+
+
+@pytest.mark.parametrize("ref, message", [
+    ("datasets!B6", "Cell datasets!B6 is outside the sheet's data: row 6 is not a data row "
+                    "of this sheet (only filled rows below the header can be edited)"),
+    ("B3", "'B3' is not a cell: give it as Sheet!B4"),
+])
+def test_cell_editor_refuses_what_a_save_refuses(ref: str, message: str) -> None:
+    from importer.read.edits import EditError
+    from importer.web.grid import cell_editor
+
+    with pytest.raises(EditError) as err:
+        cell_editor(GRID, ref)
+    assert str(err.value) == message
+
+
+def test_without_the_script_a_choice_cell_opens_as_a_drop_down_and_saves(
+        client: FlaskClient) -> None:
+    from tests.web.test_matching import edit, matched_inventory
+    from tests.web.test_views import marked_cells
+
+    job_path = matched_inventory(client)
+    page = client.get(f"{job_path}?cell=Inventory!L16").get_data(as_text=True)
+    assert ('<select id="edit-choice" aria-describedby="edit-choice-help" name="value" '
+            'autofocus><option value="">(blank: empty the cell)</option><option value="Publc" '
+            'selected>Publc (not in the list)</option><option value="Public">Public</option>'
+            '<option value="Government and Business BCeID">Government and Business BCeID'
+            '</option><option value="Government">Government</option><option '
+            'value="Named users">Named users</option></select>') in page
+    assert 'name="value" autocomplete="off" value="Publc" disabled>' in page
+    assert 'id="edit-cell" name="cell" required autocomplete="off" aria-describedby=' \
+        '"edit-help" value="Inventory!L16">' in page
+    # a text column opens in the text box, with its value
+    text = client.get(f"{job_path}?cell=Inventory!H4").get_data(as_text=True)
+    assert 'name="value" autocomplete="off" value="forest.inventory(at)example.gov.bc.ca" ' \
+        'autofocus>' in text
+    assert '<div class="field" id="edit-pick" hidden>' in text
+    refused = client.get(f"{job_path}?cell=Inventory!ZZ3").get_data(as_text=True)
+    assert html.unescape(refused).count(
+        "Cell Inventory!ZZ3 is outside the sheet: column ZZ has no header (columns A to T)") == 1
+    # the drop-down sends `value` as the text box does: the save fixes the cell
+    assert ("Inventory", "L16", "not-a-choice") in marked_cells(page)
+    after = edit(client, job_path, "Inventory!L16", "Public").get_data(as_text=True)
+    assert [c for c in marked_cells(after) if c[1] == "L16"] == []

@@ -135,7 +135,12 @@ function editableGrid() {
   function picked() {
     return Array.from(pick.selectedOptions).map((o) => o.value).filter(Boolean).join(", ");
   }
+  // the page may come with the drop-down filled by the server (opened with ?cell=, the
+  // way without script): it then sends `value` itself; once the script opens a cell, the
+  // text box sends it, filled from the drop-down on submit
   function usePick(on) {
+    pick.removeAttribute("name");
+    valueInput.disabled = false;
     pickField.hidden = !on;
     textField.hidden = on;
   }
@@ -192,7 +197,7 @@ function editableGrid() {
     if (td) open(td);
   });
   form.addEventListener("submit", () => {
-    if (!pickField.hidden) valueInput.value = picked();
+    if (!pickField.hidden && !pick.name) valueInput.value = picked();
     const store = storage();
     if (store) store.setItem(FOCUS_KEY, cellInput.value.trim());
   });
