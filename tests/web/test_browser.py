@@ -540,11 +540,12 @@ def pick_with_the_keyboard(page: Any, cell: str, value: str) -> None:
     if cell == "Inventory!L16":
         page.keyboard.press("ArrowDown")
         if SHOTS:
-            top = page.locator("#h-grid").bounding_box()
-            bottom = page.locator("#edit-form").bounding_box()
+            top, bottom = page.evaluate("""() => [
+                document.getElementById("h-grid").getBoundingClientRect().top,
+                document.getElementById("edit-form").getBoundingClientRect().bottom,
+            ].map((y) => y + window.scrollY)""")
             page.screenshot(path=str(DOCS / "web-grid-edit.png"), full_page=True, clip={
-                "x": 0, "y": top["y"] - 10, "width": 1400,
-                "height": bottom["y"] + bottom["height"] - top["y"] + 20})
+                "x": 0, "y": top - 10, "width": 1400, "height": bottom - top + 20})
     else:
         page.keyboard.type(value)
     assert page.evaluate("document.activeElement.id") == "edit-choice"

@@ -154,7 +154,7 @@ function editableGrid() {
     if (editor) {
       fillPick(editor, current);
       const header = grid.tHead.rows[0].cells[td.cellIndex];
-      const name = header ? header.textContent.trim().replace(/\s+/g, " ") : letter;
+      const name = header ? shownValue(header).replace(/^[A-Z]+\s+/, "") : letter;
       pickLabel.textContent = "New value of " + ref + " (" + name + (editor.several
         ? "; pick one or more: Ctrl+Space adds or removes one)" : "; pick from the list)");
       valueInput.value = current;
