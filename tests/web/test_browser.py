@@ -456,6 +456,28 @@ def test_ticks_on_two_grid_pages_are_kept_and_planned_exactly(
         for n in range(2, 62)}
 
 
+def test_a_typed_reference_opens_its_cell_and_a_multi_select_is_a_list_box(
+        server: str, page: Any) -> None:
+    upload(page, server, MISTAKES)
+    with page.expect_navigation():
+        press(page, "nav[aria-label=Sheets] >> text=resources")
+    page.focus("#edit-cell")
+    page.keyboard.type("resources!AB2")
+    page.keyboard.press("Enter")  # opens the cell (does not save)
+    assert page.evaluate("document.activeElement.id") == "edit-choice"
+    assert page.evaluate("document.activeElement.multiple") is True
+    selected = page.eval_on_selector_all("#edit-choice option:checked",
+                                         "os => os.map(o => o.value)")
+    assert selected == ["environment", "farming"]
+    assert page.locator("#edit-choice option").count() == 20  # no blank: choose none
+    no_serious(page)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # saved untouched: the cell's own text is kept
+    page.wait_for_selector("h1:has-text('Check of')", timeout=120_000)
+    assert page.evaluate("document.activeElement.dataset.ref") == "resources!AB2"
+    assert page.inner_text("td[data-ref='resources!AB2']") == "farming, environment"
+
+
 def test_without_script_a_choice_cell_is_corrected_with_its_drop_down(
         server: str, browser: Any) -> None:
     context = browser.new_context(java_script_enabled=False)

@@ -124,6 +124,7 @@ function editableGrid() {
     const now = several ? current.split(",").map((v) => v.trim()).filter(Boolean)
                         : (current ? [current] : []);
     pick.replaceChildren();
+    pick.dataset.current = current;
     pick.multiple = several;
     pick.size = several ? Math.min(8, values.length + now.length) : 0;
     if (!several) pick.append(option("", "(blank: empty the cell)", now.length === 0));
@@ -133,7 +134,11 @@ function editableGrid() {
     for (const v of values) pick.append(option(v, v, now.includes(v)));
   }
   function picked() {
-    return Array.from(pick.selectedOptions).map((o) => o.value).filter(Boolean).join(", ");
+    const chosen = Array.from(pick.selectedOptions).map((o) => o.value).filter(Boolean);
+    // the same values as before: the cell's own text (its order and spacing) is kept
+    const before = pick.dataset.current || "";
+    const same = before.split(",").map((v) => v.trim()).filter(Boolean).sort().join("\n");
+    return same === chosen.slice().sort().join("\n") ? before : chosen.join(", ");
   }
   // the page may come with the drop-down filled by the server (opened with ?cell=, the
   // way without script): it then sends `value` itself; once the script opens a cell, the
@@ -191,10 +196,14 @@ function editableGrid() {
     if (e.key === "Escape") { e.preventDefault(); cancel(); }
     else if (e.key === "Enter") { e.preventDefault(); form.requestSubmit(); }
   });
-  // a reference typed by hand: a cell shown on this page opens as if Enter was pressed on it
-  cellInput.addEventListener("change", () => {
+  // a reference typed by hand: Enter opens a cell shown on this page as if Enter was
+  // pressed on it (else goes on to the value); it never saves (that would blank the cell)
+  cellInput.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter") return;
+    e.preventDefault();
     const td = grid.querySelector('td[data-ref="' + CSS.escape(cellInput.value.trim()) + '"]');
     if (td) open(td);
+    else { usePick(false); valueInput.focus(); }
   });
   form.addEventListener("submit", () => {
     if (!pickField.hidden && !pick.name) valueInput.value = picked();
