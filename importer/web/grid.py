@@ -4,9 +4,10 @@ rows, and by default (for more than :data:`ALL_ROWS_UP_TO` rows) only rows with 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from importer.publish.selection import runs
 
 if TYPE_CHECKING:
     from importer.read.model import ReadResult
@@ -170,17 +171,6 @@ def row_sets(grid: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
     for choice in ("valid", "clean"):
         rows = selected_rows(grid, report, choice, []) or []
         out[choice] = runs(int(r[1]) for r in rows)
-    return out
-
-
-def runs(numbers: Iterable[int]) -> list[list[int]]:
-    """Ascending ``numbers`` as ``[first, last]`` runs of consecutive numbers."""
-    out: list[list[int]] = []
-    for n in numbers:
-        if out and n == out[-1][1] + 1:
-            out[-1][1] = n
-        else:
-            out.append([n, n])
     return out
 
 
