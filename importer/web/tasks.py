@@ -107,7 +107,7 @@ def check_body(store: JobStore, job: Job, folder: Path, token: str | None) -> di
             created=_now(),
             facts=[*check_facts(job.options.get("site_url"), layout),
                    *(("Edited in the browser", line) for line in edit_lines(edits))])
-        store.write_json(folder / GRID_JSON, grid_data(result.read))
+        store.write_json(folder / GRID_JSON, grid_data(result.read, job_lists(resolver)))
     if edits and Path(job.input_name).suffix.lower() in (".xlsx", ".xlsm"):
         write_corrected(source, edits, folder / CORRECTED)
     return {"valid": summary.valid, "errors": summary.errors, "warnings": summary.warnings,
@@ -134,6 +134,17 @@ def job_layout(job: Job, folder: Path) -> tuple[Layout, Resolver | None]:
                        folder / job.input_name, listed_orgs=True)
 
 
+def job_lists(resolver: Resolver | None) -> Any:
+    """The drop-down values of the grid's editors: the site's licences and organizations
+    (as the site's template has them), or the bundled lists for a job without a site."""
+    from importer.map.resolve import SiteResolver
+    from importer.template.lists import ChoiceLists
+
+    if isinstance(resolver, SiteResolver):
+        return ChoiceLists.from_site(resolver.site)
+    return None
+
+
 def mapping_name(job: Job) -> str:
     """The name a job's column mapping is shown and downloaded under."""
     return f"{Path(job.filename).stem or 'workbook'}-columns.json"
@@ -152,17 +163,24 @@ def job_mapping(job: Job, folder: Path, layout: Any) -> Any:
                          mapping_name(job))
 
 
-def grid_data(read: Any) -> dict[str, Any]:
-    """The sheets as read (header and non-blank rows), for the paged grid."""
+def grid_data(read: Any, lists: Any = None) -> dict[str, Any]:
+    """The sheets as read (header and non-blank rows), for the paged grid, with the
+    drop-down values of their choice columns (``lists``: the
+    :class:`~importer.template.lists.ChoiceLists` the template would use; default: the
+    bundled licences, organizations as free text, as the offline check)."""
     from importer.schema.columns import Scope
+    from importer.template.lists import ChoiceLists
+    from importer.web.grid import column_lists
 
+    editing = column_lists(read, lists or ChoiceLists.offline())
     sheets = []
     for scope, info in read.sheets.items():
         rows = read.datasets if scope is Scope.DATASET else read.resources
         sheets.append({"name": info.name, "header_row": info.header_row,
                        "letters": list(info.letters), "headers": list(info.headers),
-                       "rows": [[r.number, list(r.values)] for r in rows]})
-    return {"sheets": sheets}
+                       "rows": [[r.number, list(r.values)] for r in rows],
+                       **editing["sheets"][info.name]})
+    return {"sheets": sheets, "choices": editing["choices"]}
 
 
 # -- plan and import -----------------------------------------------------------------------

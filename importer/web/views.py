@@ -28,7 +28,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from importer.errors import WorkbookError
 from importer.web import tasks
 from importer.web.errors import BadUpload
-from importer.web.grid import grid_page
+from importer.web.grid import cell_editor, grid_page, row_sets
 from importer.web.jobs import DONE, FAILED, Job
 from importer.web.state import resumable, state
 
@@ -133,10 +133,21 @@ def job(job_id: str) -> tuple[str, int]:
     if job.kind == "check" and job.state == DONE:
         report = web.store.read_json(folder / tasks.REPORT_JSON)
         only = request.args.get("show")
-        grid = grid_page(web.store.read_json(folder / tasks.GRID_JSON), report,
-                         request.args.get("sheet"), request.args.get("page", 1, type=int),
+        sheets = web.store.read_json(folder / tasks.GRID_JSON)
+        grid = grid_page(sheets, report, request.args.get("sheet"),
+                         request.args.get("page", 1, type=int),
                          None if only is None else only == "problems")
-        return render_template("check.html", report=report, grid=grid, **context), 200
+        editing, refused = None, ""
+        if request.args.get("cell"):  # the editor opened on a cell by a page without script
+            from importer.read.edits import EditError
+
+            try:
+                editing = cell_editor(sheets, request.args["cell"])
+            except EditError as err:
+                refused = str(err)
+        return render_template("check.html", report=report, grid=grid, editing=editing,
+                               refused=refused, row_sets=row_sets(sheets, report),
+                               **context), 200
     if job.kind in ("plan", "import") and job.state not in ("queued", "running") \
             and (folder / tasks.PLAN_JSON).exists():
         plan = web.store.read_json(folder / tasks.PLAN_JSON)
