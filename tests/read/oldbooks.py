@@ -27,9 +27,11 @@ RESOURCE_CHANGES: dict[str, str | None] = {"url": "download_url"}  # a usual nam
 
 def older_template(path: Path, datasets: Mapping[str, str | None] = DATASET_CHANGES,
                    resources: Mapping[str, str | None] = RESOURCE_CHANGES,
-                   digest: str = OLD_DIGEST) -> Path:
+                   digest: str = OLD_DIGEST, org: str | None = None) -> Path:
     """The template with its example rows, ``datasets`` / ``resources`` header changes
-    applied (``None``: the whole column deleted) and ``digest`` in its meta sheet."""
+    applied (``None``: the whole column deleted) and ``digest`` in its meta sheet;
+    ``org``: the organization of the example row (owner and contacts) instead of the
+    offline example's, for a check against a site that lists its own."""
     make_template(path, example=True, force=True, created=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     book = load_workbook(path)
     for sheet, changes in (("datasets", datasets), ("resources", resources)):
@@ -41,6 +43,12 @@ def older_template(path: Path, datasets: Mapping[str, str | None] = DATASET_CHAN
                     ws.delete_cols(cell.column)
                 else:
                     cell.value = new
+    if org is not None:
+        ws = book["datasets"]
+        example = ws.cell(2, next(c.column for c in ws[1] if c.value == "owner_org")).value
+        for cell in ws[2]:
+            if cell.value == example:  # the owner and every contact of that organization
+                cell.value = org
     for row in book["meta"].iter_rows():
         if row[0].value == "schema_digest":
             row[1].value = digest

@@ -15,6 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.bcfake import ORGS
 from tests.web.conftest import csrf, upload
 from tests.web.test_views import MISTAKES, marked_cells
 
@@ -315,7 +316,8 @@ def test_confirming_an_older_templates_mapping_checks_it_with_the_retired_column
         client: FlaskClient, tmp_path: Path) -> None:
     from tests.read.oldbooks import older_template
 
-    first = upload(client, older_template(tmp_path / "old.xlsx"))
+    # the example row's organization is one the server's site (tests/bcfake.py) lists
+    first = upload(client, older_template(tmp_path / "old.xlsx", org=ORGS[1]["name"]))
     checked = confirm(client, first.request.path, first.get_data(as_text=True), {})
     page = checked.get_data(as_text=True)
     assert checked.status_code == 200
