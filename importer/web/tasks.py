@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,8 @@ COLUMNS_JSON = "columns.json"
 #: cells corrected in the grid (a layer over the upload) and the corrected workbook
 EDITS_JSON = "edits.json"
 CORRECTED = "corrected.xlsx"
+#: what a cell edit needs to re-check its row only (:mod:`importer.web.checkstate`)
+CHECK_STATE = "check-state.pickle"
 UNDO_XLSX = "undo-report.xlsx"
 UNDO_JSON = "undo-report.json"
 UNDO_JOURNAL = "undo-journal.jsonl"
@@ -78,7 +81,6 @@ def check_body(store: JobStore, job: Job, folder: Path, token: str | None) -> di
     before the check with the proposed mapping, for the matching step."""
     from importer.check import check_setup, run_check
     from importer.gcpause import gc_paused
-    from importer.report.outputs import Outputs, write_check_outputs
 
     source = folder / job.input_name
     layout, resolver = check_setup(None, None, job.options.get("dataset_type"), source)
@@ -90,24 +92,48 @@ def check_body(store: JobStore, job: Job, folder: Path, token: str | None) -> di
         if needs_matching(proposal):
             store.write_json(folder / PROPOSAL_JSON, proposal_json(proposal, layout))
             return {"needs_matching": True}
-    from importer.read.edits import edit_lines, load_edits, write_corrected
+    from importer.read.edits import load_edits
+    from importer.recheck import CheckState, StateError
 
     edits = load_edits(folder / EDITS_JSON)
+    checked_against = "the bundled bcdc_dataset schema (offline)"
     with gc_paused():  # as the CLI's check: the collector would only walk the records
         result = run_check(source, layout, resolver=resolver, mapping=mapping, edits=edits)
-        summary = write_check_outputs(
-            result, Outputs(source, folder / REPORT_XLSX, folder / REPORT_JSON,
-                            label=job.filename),
-            created=_now(),
-            facts=[("Checked against", "the bundled bcdc_dataset schema (offline)"),
-                   *(("Edited in the browser", line) for line in edit_lines(edits))])
+        summary = write_reports(job, folder, result, edits, checked_against)
         store.write_json(folder / GRID_JSON, grid_data(result.read))
-    if edits and Path(job.input_name).suffix.lower() in (".xlsx", ".xlsm"):
-        write_corrected(source, edits, folder / CORRECTED)
+        try:  # what an edit needs to re-check its row only (importer.recheck)
+            CheckState.from_result(result, resolver, edits).save(folder / CHECK_STATE)
+        except StateError:
+            (folder / CHECK_STATE).unlink(missing_ok=True)  # edits then check it all again
+    write_corrected_copy(job, folder, edits)
     return {"valid": summary.valid, "errors": summary.errors, "warnings": summary.warnings,
             "rows_checked": result.rows_checked, "rows_with_errors": result.rows_with_errors,
             "mapping": mapping.describe() if mapping is not None else "",
-            "edits": len(edits)}
+            "edits": len(edits), "reports_edits": len(edits),
+            "checked_against": checked_against}
+
+
+def write_reports(job: Job, folder: Path, outcome: Any, edits: Sequence[Any],
+                  checked_against: str) -> Any:
+    """The check report (workbook and JSON) of ``outcome`` (a check result, or a check
+    state's result after edits), listing the edits; returns its summary."""
+    from importer.read.edits import edit_lines
+    from importer.report.outputs import Outputs, write_check_outputs
+
+    return write_check_outputs(
+        outcome, Outputs(folder / job.input_name, folder / REPORT_XLSX, folder / REPORT_JSON,
+                         label=job.filename),
+        created=_now(),
+        facts=[("Checked against", checked_against),
+               *(("Edited in the browser", line) for line in edit_lines(edits))])
+
+
+def write_corrected_copy(job: Job, folder: Path, edits: Sequence[Any]) -> None:
+    """The editor's workbook with the edits written in (``.xlsx``/``.xlsm`` only)."""
+    from importer.read.edits import write_corrected
+
+    if edits and Path(job.input_name).suffix.lower() in (".xlsx", ".xlsm"):
+        write_corrected(folder / job.input_name, edits, folder / CORRECTED)
 
 
 def mapping_name(job: Job) -> str:
