@@ -123,7 +123,7 @@ class CheckStates:
                 report = report_to_json(label, result.problems,
                                         rows_checked=result.rows_checked,
                                         rows_with_errors=result.rows_with_errors)
-                kept.page = (state.generation, report, grid_data(state.read))
+                kept.page = (state.generation, report, grid_data(state.read, live=True))
             return kept.page[1], kept.page[2]
 
     @contextmanager
