@@ -44,17 +44,21 @@ def _csrf(page: str) -> str:
     return found.group(1)
 
 
-def edits(n: int) -> list[tuple[str, str]]:
-    """``n`` edits (cell, value) cycling through the kinds the docstring names."""
-    kinds = [("datasets!A{row}", "Edited title {i}"),
-             ("datasets!I{row}", "someone{i}@gov.bc.ca"),
-             ("datasets!B{row}", "benchmark-dataset-000000"),  # a duplicate of row 2
-             ("datasets!B{row}", "benchmark-dataset-{d:06d}")]  # and back
+#: (kind, cell, value) of the edits, cycled through
+KINDS = [("title", "datasets!A{row}", "Edited title {i}"),
+         ("e-mail", "datasets!I{row}", "someone{i}@gov.bc.ca"),
+         ("name made a duplicate", "datasets!B{row}", "benchmark-dataset-000000"),
+         ("name back", "datasets!B{row}", "benchmark-dataset-{d:06d}")]
+
+
+def edits(n: int) -> list[tuple[str, str, str]]:
+    """``n`` edits (kind, cell, value) cycling through :data:`KINDS`, each round on
+    another row."""
     out = []
     for i in range(n):
-        cell, value = kinds[i % len(kinds)]
-        row = 3 + (i // len(kinds)) % 50
-        out.append((cell.format(row=row), value.format(i=i, d=row - 2)))
+        kind, cell, value = KINDS[i % len(KINDS)]
+        row = 3 + (i // len(KINDS)) % 50
+        out.append((kind, cell.format(row=row), value.format(i=i, d=row - 2)))
     return out
 
 
@@ -63,12 +67,12 @@ def _p95(times: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     size_options(parser, repeat=20)
     parser.add_argument("--mistakes", type=int, default=0,
                         help="about one row in N gets a wrong value (bench.workbook)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         path = build(Path(tmp) / "bench.xlsx", args.datasets, args.resources_per,
                      mistakes=args.mistakes)
@@ -82,11 +86,13 @@ def main() -> None:
         job = first.request.path
         problems = re.search(r"(\d+) errors?,\s+(\d+) warnings?", first.get_data(as_text=True))
         posts, gets, full_pages = [], [], []
-        for cell, value in edits(args.repeat):
+        by_kind: dict[str, list[float]] = {}
+        for kind, cell, value in edits(args.repeat):
             started = time.perf_counter()
             answer = client.post(f"{job}/edits", data={"csrf_token": token, "cell": cell,
                                                        "value": value})
             posts.append(time.perf_counter() - started)
+            by_kind.setdefault(kind, []).append(posts[-1])
             assert answer.status_code == 303, answer.status_code
             started = time.perf_counter()
             page = client.get(answer.headers["Location"])
@@ -106,7 +112,10 @@ def main() -> None:
                         ("GET a page of 50 rows (show=all)", full_pages)):
         print(f"  {name}: median {statistics.median(times):.3f} s, p95 {_p95(times):.3f} s,"
               f" max {max(times):.3f} s")
+    print("  POST by kind (median): " + ", ".join(
+        f"{kind} {statistics.median(times):.3f} s" for kind, times in by_kind.items()))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
