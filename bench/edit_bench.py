@@ -112,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
                         ("GET a page of 50 rows (show=all)", full_pages)):
         print(f"  {name}: median {statistics.median(times):.3f} s, p95 {_p95(times):.3f} s,"
               f" max {max(times):.3f} s")
+    status = Path("/proc/self/status")
+    if status.is_file():  # Linux: the peak and current memory of this (server) process
+        mem = dict(line.split(":", 1) for line in status.read_text().splitlines())
+        print(f"  memory: peak {mem['VmHWM'].strip()}, now {mem['VmRSS'].strip()}")
     print("  POST by kind (median): " + ", ".join(
         f"{kind} {statistics.median(times):.3f} s" for kind, times in by_kind.items()))
     return 0

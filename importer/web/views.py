@@ -230,7 +230,7 @@ def edit_cell(job_id: str) -> BaseResponse:
     else:
         result = done[0].result()
         web.store.update(job.id, result={
-            **job.result, "valid": result.valid, "errors": result.errors,
+            **web.store.load(job.id).result, "valid": result.valid, "errors": result.errors,
             "warnings": result.warnings, "rows_with_errors": result.rows_with_errors,
             "edits": len(done[0].edits)})
     return redirect(url_for("bcdc.job", job_id=job.id, sheet=split_ref(ref)[0],
