@@ -49,7 +49,7 @@ from importer.map.forward import (
     link_position,
     orphan_problem,
 )
-from importer.map.resolve import OfflineResolver, Resolver
+from importer.map.resolve import OfflineResolver, Resolver, kept_resolver
 from importer.problems import Problem, Severity, count_errors, sort_key
 from importer.read.edits import Edit, SheetCells, apply_edits, locate, new_value, split_ref
 from importer.read.model import ReadResult, Row, RowCells
@@ -307,10 +307,12 @@ class CheckState:
     # -- saving --------------------------------------------------------------------------
 
     def save(self, path: Path) -> None:
-        """Write the state to ``path`` (atomically), as plain values. :class:`StateError`
-        for a check made with a site's resolver (it holds the site client)."""
-        if not isinstance(self.resolver, OfflineResolver):
-            raise StateError("only a check made offline keeps its state")
+        """Write the state to ``path`` (atomically), as plain values. The resolver is
+        kept as :func:`~importer.map.resolve.kept_resolver` gives it (no site client, no
+        token); :class:`StateError` when it cannot be kept."""
+        resolver = kept_resolver(self.resolver)
+        if resolver is None:
+            raise StateError("this check's resolver asks the site: its state is not kept")
         read = self.read
         data = {
             "format": FORMAT,
@@ -319,7 +321,7 @@ class CheckState:
             "read_problems": [_plain(p) for p in read.problems],
             "datasets": [(r.number, r.values) for r in read.datasets],
             "resources": [(r.number, r.values) for r in read.resources],
-            "resolver": self.resolver,
+            "resolver": resolver,
             "file_problems": [_plain(p) for p in self.file_problems],
             "own": {k: [_plain(p) for p in v] for k, v in self.own.items()},
             "cross": {k: [_plain(p) for p in v] for k, v in self.cross.items()},

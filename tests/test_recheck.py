@@ -158,3 +158,41 @@ def test_a_state_of_another_version_or_no_state_is_refused(tmp_path: Path) -> No
     (tmp_path / "bad.pickle").write_bytes(b"not a pickle")
     with pytest.raises(StateError, match="cannot be read"):
         CheckState.load(tmp_path / "bad.pickle")
+
+
+def test_a_check_against_a_site_is_rechecked_with_the_answers_it_had(tmp_path: Path) -> None:
+    """A site resolver's answers kept (no site, no token): organizations checked against
+    the site's list, unknown ones reported at their cell, as the full check does."""
+    from importer.map.resolve import KeptResolver, LicenceTable, bundled_licences, lenient
+
+    resolver = KeptResolver(LicenceTable(bundled_licences()),
+                            {lenient("databc"): "id-databc", lenient("BC Stats"): "id-bcstats"},
+                            "https://catalogue.example.org")
+    layout, _ = check_setup(None, None, None, MISTAKES)
+    state = CheckState.from_result(run_check(MISTAKES, layout, resolver=resolver), resolver)
+    state.save(tmp_path / "state.pickle")
+    state = CheckState.load(tmp_path / "state.pickle")
+    edits: list[Edit] = []
+    for cell, value in (("datasets!C2", "BC Stats"), ("datasets!C3", "no-such-branch"),
+                        ("datasets!J2", "nope"), ("datasets!C3", "databc")):
+        edits.append(state.edit(cell, value))
+        state.apply(edits)
+        assert_same(state, run_check(MISTAKES, layout, resolver=resolver, edits=edits))
+    found = run_check(MISTAKES, layout, resolver=resolver, edits=edits[:2]).problems
+    assert [(p.cell, p.message) for p in found
+            if p.code == "unknown-organization" and p.row in (2, 3)] == [
+        ("C3", "There is no organization 'no-such-branch' on https://catalogue.example.org. "
+               "Use the organization's name or title as shown on the site.")]
+
+
+def test_a_resolver_that_asks_the_site_is_not_kept(tmp_path: Path) -> None:
+    from importer.map.resolve import SiteResolver, kept_resolver
+    from importer.site import Site
+
+    site_resolver = SiteResolver(Site("http://127.0.0.1:9", None))
+    assert kept_resolver(site_resolver) is None
+    layout, _ = check_setup(None, None, None, CLEAN)
+    state = CheckState.from_result(run_check(CLEAN, layout), site_resolver)
+    with pytest.raises(StateError, match="resolver asks the site"):
+        state.save(tmp_path / "state.pickle")
+    assert not (tmp_path / "state.pickle").exists()
