@@ -41,6 +41,9 @@ def _prompt() -> str:
 @click.option("--dry-run", is_flag=True, help="Plan and report; send no write.")
 @click.option("--skip-invalid", is_flag=True,
               help="Send the valid rows even when other rows have errors.")
+@click.option("--rows", "rows_text", metavar="ROWS",
+              help="Only these dataset rows, as the reports number them (e.g. 3-7,12); "
+                   "the others are reported as `not selected` and nothing is sent for them.")
 @pace_options("Rows sent in parallel.")
 @click.option("--publish", is_flag=True,
               help="Move each DRAFT record written to PENDING PUBLISH (BC Data Catalogue "
@@ -54,7 +57,7 @@ def _prompt() -> str:
 @safety_options()
 def import_command(file: Path, url: str | None, site_name: str | None,
                    config_path: Path | None, dataset_type: str | None, dry_run: bool,
-                   skip_invalid: bool, workers: int,
+                   skip_invalid: bool, rows_text: str | None, workers: int,
                    max_rate: float | None, timeout: float, publish: bool, create_only: bool,
                    update_only: bool, report_path: Path | None, json_path: Path | None,
                    columns_path: Path | None, insecure_http: bool, force: bool) -> int:
@@ -69,6 +72,7 @@ def import_command(file: Path, url: str | None, site_name: str | None,
     from importer.publish.progress import Progress
     from importer.publish.results import default_report_path, journal_path
     from importer.publish.run import ImportOptions
+    from importer.publish.selection import RowSpecError, parse_rows
     from importer.publish.session import import_and_report
 
     if is_special(file):  # reading a named pipe would wait forever
@@ -77,6 +81,11 @@ def import_command(file: Path, url: str | None, site_name: str | None,
         raise click.UsageError("--create-only and --update-only exclude each other")
     if bool(url) == bool(site_name):
         raise click.UsageError("give the site with either --url URL or --site NAME")
+    try:
+        rows = None if rows_text is None else frozenset(
+            (None, n) for n in parse_rows(rows_text))
+    except RowSpecError as err:
+        raise click.BadParameter(str(err), param_hint="--rows") from None
     site_cfg = load_site(config_path or default_config_path(), site_name) if site_name else None
     site_url = check_url(site_cfg.url if site_cfg else str(url), insecure_http)
     token = resolve_token(os.environ, site_cfg, _prompt if sys.stdin.isatty() else None)
@@ -84,7 +93,7 @@ def import_command(file: Path, url: str | None, site_name: str | None,
     check_targets(Outputs(file, report, json_path, force))  # before anything is sent
     options = ImportOptions(dry_run=dry_run, skip_invalid=skip_invalid, workers=workers,
                             publish=publish, create_only=create_only,
-                            update_only=update_only, columns=columns_path,
+                            update_only=update_only, columns=columns_path, rows=rows,
                             journal_path=None if dry_run else journal_path(report),
                             dataset_type=dataset_type or (site_cfg.dataset_type
                                                           if site_cfg else None))

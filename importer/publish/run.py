@@ -15,7 +15,7 @@ import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -38,6 +38,7 @@ from importer.publish.plan import (
 )
 from importer.publish.preimage import PRE_IMAGES_KEY, PRE_IMAGES_VERSION
 from importer.publish.progress import Progress
+from importer.publish.selection import RowKey, resolve_rows
 from importer.publish.transport import Client, RateLimiter, Transport
 from importer.read import read_workbook, workbook_type
 from importer.read.edits import Edit, apply_edits, edit_lines, load_edits
@@ -69,7 +70,8 @@ class ImportOptions:
     edits: Path | None = None
     #: only these dataset rows, as (sheet, row); the others are ``not selected``: nothing
     #: is planned or sent for them and their errors do not block (``None``: every row).
-    rows: frozenset[tuple[str, int]] | None = None
+    #: Sheet ``None`` is the datasets sheet (``--rows``; :mod:`importer.publish.selection`).
+    rows: frozenset[RowKey] | None = None
 
 
 @dataclass
@@ -642,6 +644,8 @@ def run_import(
         raise WorkbookError(f"{path.name} changed while it was being checked; save and "
                             "close it, then run the command again")
     read = checked.read
+    if options.rows is not None:  # every sheet named, every row a dataset row
+        options = replace(options, rows=resolve_rows(options.rows, read))
     columns = {info.name: {c.path: (info.letters[i], info.headers[i])
                            for i, c in enumerate(info.columns) if c is not None}
                for info in read.sheets.values()}

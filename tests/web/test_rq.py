@@ -4,9 +4,12 @@ worker takes it (then deleted); the RQ job itself holds no token."""
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import fakeredis
+import pytest
 from rq import Queue, SimpleWorker
 
 from importer.web.jobs import JobStore
@@ -14,6 +17,16 @@ from importer.web.runners import QUEUE, TOKEN_KEY, TOKEN_TTL, RQRunner
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "rq-token-" + "x" * 30
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers() -> Iterator[None]:
+    """RQ's worker installs its own SIGINT/SIGTERM handlers and leaves them: a later
+    signal would then raise ``StopRequested`` in some other test. Put ours back."""
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
 
 
 def _redis_bytes(redis: fakeredis.FakeStrictRedis) -> bytes:
@@ -76,3 +89,4 @@ def test_an_expired_token_fails_the_job_with_a_message(tmp_path: Path) -> None:
     assert (job.state, job.message) == (
         "failed", "The API token had expired before a worker took this job: start it "
                   "again (are `bcdc-import worker` processes running?)")
+
