@@ -42,12 +42,10 @@ from importer.gcpause import gc_paused
 from importer.map.forward import (
     CLOSE_CUTOFF,
     ID_KEY,
-    MAX_SUGGESTIONS,
     RowMapper,
-    closest_names,
     link_keys,
     link_position,
-    orphan_problem,
+    link_resource,
 )
 from importer.map.resolve import OfflineResolver, Resolver, kept_resolver
 from importer.problems import Problem, Severity, count_errors, sort_key
@@ -264,20 +262,11 @@ class CheckState:
         found: list[Problem] = []
         link_pos = (link_position(self.read.sheets[Scope.RESOURCE])
                     if Scope.RESOURCE in self.read.sheets else None)
-        orphans = 0
         for res, row in zip(self.resources, self.read.resources, strict=True):
-            link = res.dataset_name or None
-            owner = by_link.get(link) if link else None
-            if owner is not None:
-                owner.resources.append(res)
-                continue
-            close: list[str] = []
-            if link_pos is not None and link and orphans < MAX_SUGGESTIONS:
-                if link not in self.suggestions:
-                    self.suggestions[link] = closest_names(link, by_link)
-                close = self.suggestions[link]
-            found.append(orphan_problem(row, link_pos, link, close))
-            orphans += 1
+            orphan = link_resource(res, row, link_pos, by_link, self.suggestions,
+                                   len(found))
+            if orphan is not None:
+                found.append(orphan)
         found.extend(cross_row(self.datasets))
         for p in explain_merged(found, self.read.merged):
             out.setdefault((p.sheet or "", p.row or 0), []).append(p)
