@@ -115,6 +115,13 @@ class CheckState:
         """The state of ``result`` (a :func:`~importer.check.run_check` with ``edits``)."""
         if result.parts is None:
             raise StateError("this check result does not keep its parts")
+        with gc_paused():  # 30,000 small objects: the collector would walk the whole heap
+            return cls._from_result(result, resolver, edits)
+
+    @classmethod
+    def _from_result(cls, result: CheckResult, resolver: Resolver | None,
+                     edits: Sequence[Edit]) -> CheckState:
+        assert result.parts is not None
         parts = result.parts
         fixed = {id(p) for p in parts.file_problems}
         own: dict[RowKey, list[Problem]] = {}
