@@ -12,7 +12,7 @@ from pathlib import Path
 
 from importer.gcpause import gc_paused
 from importer.map.forward import map_rows
-from importer.map.resolve import OfflineResolver, Resolver, SiteResolver
+from importer.map.resolve import ListedResolver, OfflineResolver, Resolver, SiteResolver
 from importer.problems import Problem, Severity, count_errors, sort_key
 from importer.read import ReadResult, read_workbook, workbook_type
 from importer.read.edits import Edit, apply_edits
@@ -59,11 +59,13 @@ class CheckResult:
 
 
 def check_setup(url: str | None, token: str | None, dataset_type: str | None = None,
-                path: Path | None = None) -> tuple[Layout, Resolver | None]:
+                path: Path | None = None, *,
+                listed_orgs: bool = False) -> tuple[Layout, Resolver | None]:
     """What a check is made against. Offline: the bundled schema, organizations kept as
     written. With a site: that site's own schema (a site may differ from the bundled copy)
     and a resolver that turns organization and licence names into the site's ids, and
-    says which organizations the token may create datasets in.
+    says which organizations the token may create datasets in (``listed_orgs``: which
+    organizations exist, for a check made before any token is given: the web app's).
 
     The dataset type is ``dataset_type``, else the one the workbook at ``path`` was made
     for, else the site's (:func:`importer.schema.dataset_type.resolve_dataset_type`)."""
@@ -72,7 +74,16 @@ def check_setup(url: str | None, token: str | None, dataset_type: str | None = N
         return build_layout(load_bundled_for(dataset_type or made_for)), None
     site = Site(url, token)
     wanted = resolve_dataset_type(site, url, given=dataset_type, workbook=made_for)
-    return build_layout(load_from_site(site, wanted, url)), SiteResolver(site)
+    layout = build_layout(load_from_site(site, wanted, url))
+    return layout, ListedResolver(site) if listed_orgs else SiteResolver(site)
+
+
+def check_facts(url: str | None, layout: Layout) -> list[tuple[str, str]]:
+    """What a check report says it was checked against (the CLI's and the web app's)."""
+    if not url:
+        return [("Checked against",
+                 f"the bundled {layout.schema.dataset_type} schema (offline)")]
+    return [("Checked against", url), ("Dataset type", layout.schema.dataset_type)]
 
 
 def run_check(path: Path, layout: Layout, *, resolver: Resolver | None = None,

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from importer.devcat.testsite import CkanSite, OrgRef
-from importer.devcat.variant import CKAN29, DEFAULT, STOCK, Variant
+from importer.devcat.variant import CKAN29, DEFAULT, STOCK, STOCK29, Variant
 
 ENV_TOKENS = ("CKAN_SYSADMIN_TOKEN", "CKAN_ADMIN_TOKEN", "CKAN_EDITOR_TOKEN")
 ENV_ORGS = ("CKAN_PARENT_ORG", "CKAN_CHILD_ORG")
@@ -55,7 +55,8 @@ def _site_from_env(url: str) -> CkanSite:
 
 
 #: fixtures that start a dev catalogue variant; a test using any of them is a ``ckan`` test.
-SITE_FIXTURES = ("ckan_site", "ckan29_site", "ckan_stock_site", "bc_site")
+SITE_FIXTURES = ("ckan_site", "ckan29_site", "ckan_stock_site", "bc_site",
+                 "ckan29_stock_site", "generic_site")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -137,3 +138,21 @@ def ckan_stock_site() -> Iterator[CkanSite]:
     """The dev catalogue on CKAN 2.12 with ckanext-scheming's stock ``ckan_dataset.yaml``
     (dataset type ``dataset``, no BC test plugin): a generic CKAN site, same seed."""
     yield from _dev_catalogue(STOCK)
+
+
+@pytest.fixture(scope="session")
+def ckan29_stock_site() -> Iterator[CkanSite]:
+    """The stock-schema dev catalogue on CKAN 2.9.11 (``dev-catalogue up --ckan 2.9
+    --schema stock``): a generic site of the version the BC Data Catalogue runs."""
+    yield from _dev_catalogue(STOCK29)
+
+
+_STOCK_FOR_VERSION = {"2.12": "ckan_stock_site", "2.9": "ckan29_stock_site"}
+
+
+@pytest.fixture(scope="session", params=BC_VERSIONS, ids=[f"ckan{v}" for v in BC_VERSIONS])
+def generic_site(request: pytest.FixtureRequest) -> CkanSite:
+    """The stock-schema site of one CKAN version (2.12 and 2.9, as ``bc_site``; the same
+    ``BCDC_TEST_CKAN_VERSIONS`` picks): the generic smoke runs on both."""
+    site: CkanSite = request.getfixturevalue(_STOCK_FOR_VERSION[request.param])
+    return site

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from importer.check import CheckResult, check_setup, run_check
+from importer.check import CheckResult, check_facts, check_setup, run_check
 from importer.errors import ImporterError, WorkbookError
 from importer.files import is_special, special_input_message
 from importer.gcpause import gc_paused
@@ -62,9 +62,7 @@ def check_command(file: Path, report: Path | None, no_report: bool, json_path: P
     layout, resolver = check_setup(url, token, dataset_type, file)
     mapping = load_mapping(columns_path, layout) if columns_path else None
     created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    facts = [("Checked against", url or "the bundled bcdc_dataset schema (offline)")]
-    if url:
-        facts.append(("Dataset type", layout.schema.dataset_type))
+    facts = check_facts(url, layout)
     with gc_paused():  # (the collector would only walk the records: see importer.gcpause)
         result = _run(file, layout, resolver, mapping)
         summary = write_outputs(result, outputs, created=created, facts=facts)

@@ -45,11 +45,20 @@ def columns_command(file: Path, output: Path, sheet: str | None, resources_sheet
     sniff(file)  # the same guards as check: not a workbook, encrypted, too big ...
     layout, _ = check_setup(url, env_token(os.environ), dataset_type, file)
     proposal = propose_mapping(file, layout, sheet, resources_sheet, source=output.name)
-    for seen, suggestions, missing in proposal.sheets.values():
+    changes = proposal.changes
+    if changes is not None:
+        click.echo(changes.summary())
+    for scope, (seen, suggestions, missing) in proposal.sheets.items():
         click.echo(f"Sheet {seen.sheet!r}, headers in row {seen.header_row}:")
         for s in suggestions:
             target = s.column or "(ignored)"
-            click.echo(f"  {s.header!r} -> {target}  [{s.reason}]")
+            why = f"{s.change}: {s.reason}" if s.change else s.reason
+            click.echo(f"  {s.header!r} -> {target}  [{why}]")
+        new = changes.sheets[scope].new if changes and scope in changes.sheets else ()
+        if new:
+            names = ", ".join(c.header + (" (required)" if c.marked_required else "")
+                              for c in new)
+            click.echo(f"  New columns this workbook does not have: {names}")
         if missing:
             names = ", ".join(c.header for c in missing)
             click.echo(f"  Required columns no header maps to: {names}")

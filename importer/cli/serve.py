@@ -22,6 +22,10 @@ def default_jobs_dir() -> Path:
               help="Config file of named sites (default ~/.config/bcdc-importer/sites.toml).")
 @click.option("--dev-catalogue", "dev", is_flag=True,
               help="Use the local dev catalogue (started if needed) and its sysadmin token.")
+@click.option("--type", "dataset_type", default=None, metavar="TYPE",
+              help="Dataset type of the site's schema [default: the site config's type, "
+                   "else the one each upload was made for, else the site's only type, or "
+                   "bcdc_dataset among several].")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (another address exposes the page to the network).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
@@ -37,13 +41,14 @@ def default_jobs_dir() -> Path:
 @click.option("--insecure-http", is_flag=True,
               help="Allow plain http:// to a site that is not on this machine.")
 def serve_command(url: str | None, site_name: str | None, config_path: Path | None, dev: bool,
-                  host: str,
+                  dataset_type: str | None, host: str,
                   port: int, jobs_dir: Path | None, redis_url: str | None, max_upload_mb: int,
                   keep_hours: float, insecure_http: bool) -> int:
     """Serve the web page: template, upload and check, plan, import, export in a browser.
 
-    Editors give their API token on the page; with the site's token in ${TOKEN_ENV} or
-    the config file, that one is used when they give none (the page says so).
+    Uploads are checked against the site's schema, licences and organizations. Editors
+    give their API token on the page; with the site's token in ${TOKEN_ENV} or the config
+    file, that one is used when they give none (the page says so).
     """
     from importer.publish.config import check_url, default_config_path, load_site
     from importer.web.serve import serve
@@ -54,6 +59,7 @@ def serve_command(url: str | None, site_name: str | None, config_path: Path | No
                                "--dev-catalogue")
     token: str | None
     source: str | None
+    site_cfg = None
     if dev:
         site_url, token, source = _dev_catalogue()
     else:
@@ -65,7 +71,10 @@ def serve_command(url: str | None, site_name: str | None, config_path: Path | No
         if token is None and site_cfg is not None and site_cfg.token:
             token, source = site_cfg.token.strip(), f"from the config file's site {site_name}"
     settings = Settings(site_url=site_url, jobs_dir=jobs_dir or default_jobs_dir(),
-                        site_token=token, token_source=source, max_upload_mb=max_upload_mb,
+                        site_token=token, token_source=source,
+                        dataset_type=dataset_type or (site_cfg.dataset_type
+                                                      if site_cfg else None),
+                        max_upload_mb=max_upload_mb,
                         redis_url=redis_url, keep_hours=keep_hours)
     serve(settings, host, port, click.echo)
     return 0

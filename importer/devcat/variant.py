@@ -125,6 +125,7 @@ class Variant:
 DEFAULT = Variant()
 CKAN29 = Variant("2.9", "bc")
 STOCK = Variant("2.12", "stock")
+STOCK29 = Variant("2.9", "stock")
 
 
 def running_python() -> str:

@@ -94,6 +94,12 @@ class OfflineResolver:
         return f"{text!r} is not a known organization."
 
 
+def no_such_organization(text: str, url: str) -> str:
+    """The sentence for an organization the site does not have."""
+    return (f"There is no organization {text!r} on {url}. Use the organization's name or "
+            "title as shown on the site.")
+
+
 class SiteResolver:
     """Licences and organizations from ``site``, fetched once and cached.
 
@@ -150,8 +156,38 @@ class SiteResolver:
             title = org.get("title") or org.get("name") or text
             return (f"The organization {title!r} exists on {self.site.url}, but your API token "
                     "may not create datasets in it: ask its admin to make you an editor.")
-        return (f"There is no organization {text!r} on {self.site.url}. Use the "
-                "organization's name or title as shown on the site.")
+        return no_such_organization(text, self.site.url)
+
+
+class ListedResolver(SiteResolver):
+    """Licences from ``site`` as :class:`SiteResolver`; organizations are those the site
+    lists (``organization_list``, public on CKAN), whoever may write to them.
+
+    For a check made before any token is given (the web app's: the editor gives a token
+    only to plan or import), where the token's rights cannot be known yet: an
+    organization that does not exist is reported at its cell now, one the token may not
+    create datasets in at the plan, which checks again with the token.
+    """
+
+    def _org_table(self) -> dict[str, str]:
+        if self._orgs is None:
+            from importer.template.lists import fetch_organizations
+
+            table: dict[str, str] = {}
+            for org in fetch_organizations(self.site):
+                for key in (org.id, org.name, org.title):
+                    if key:
+                        table.setdefault(lenient(key), org.id or org.name)
+            self._orgs = table
+        return self._orgs
+
+    def unknown_organization(self, text: str) -> str:
+        return no_such_organization(text, self.site.url)
+
+    def kept(self) -> KeptResolver:
+        """Its answers without the site, for the check state (:func:`kept_resolver`):
+        both tables fetched now if the check did not need them."""
+        return KeptResolver(self._licence_table(), self._org_table(), self.site.url)
 
 
 class KeptResolver:
@@ -179,8 +215,7 @@ class KeptResolver:
         return self._orgs.get(lenient(text))
 
     def unknown_organization(self, text: str) -> str:
-        return (f"There is no organization {text!r} on {self.url}. Use the organization's "
-                "name or title as shown on the site.")
+        return no_such_organization(text, self.url)
 
 
 def kept_resolver(resolver: Resolver) -> Resolver | None:

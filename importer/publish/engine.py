@@ -28,6 +28,7 @@ from importer.publish.plan import (
     RowPlan,
     conflicts,
     replan_update,
+    search_records,
 )
 from importer.publish.pool import Pool
 from importer.publish.preimage import PreImage
@@ -264,25 +265,50 @@ class Engine:
         that run counts it, and this row is settled against it like a race. Returns the
         outcomes that change (records without resources cannot be told apart:
         docs/reliability.md)."""
-        changed: list[RowOutcome] = []
-        for plan, pkg_id in list(self.created.values()):
-            ours = {r["id"] for r in plan.body.get("resources") or [] if r.get("id")}
-            if not ours or self.client.stop.is_set():
-                continue
-            try:
-                stored = self.client.call("package_show", {"id": pkg_id})
-            except (ActionFailed, SiteError, Stopped):
-                continue  # cannot tell: the create's own answer stands
-            if not isinstance(stored, dict) or ours & {
-                    r.get("id") for r in stored.get("resources") or []}:
-                continue
-            try:
-                outcome = self._settle(plan, stored, REPLACED)
-            except (ActionFailed, SiteError, Stopped):
-                outcome = None
-            if outcome is not None:
-                changed.append(outcome)
-        return changed
+        jobs = [(plan, pkg_id) for plan, pkg_id in self.created.values()
+                if _resource_ids(plan) and not self.client.stop.is_set()]
+        # search first (a few requests for the whole run): a record the index shows
+        # holding this run's resources was not replaced (a replacing create re-indexes
+        # the record before it answers); the others are asked of the database, on the
+        # run's pool. One package_show per create cost as much as the creates (bench).
+        indexed = self._indexed_resources([pkg_id for _, pkg_id in jobs])
+        doubtful = [(plan, pkg_id) for plan, pkg_id in jobs
+                    if not _resource_ids(plan) & indexed.get(pkg_id, set())]
+        pool: Pool[tuple[RowPlan, str], RowOutcome | None] = Pool(
+            self._recheck, workers=self.workers, stop=self.client.stop,
+            not_done=lambda job, why: None, failed=lambda job, err: None, name="recheck")
+        done = pool.run(doubtful, lambda outcome: None)
+        return [o for _, o in sorted(done.items()) if o is not None]
+
+    def _indexed_resources(self, ids: list[str]) -> dict[str, set[Any]]:
+        """Record id -> the resource ids the search index holds for it (``{}`` when the
+        search fails: every record is then asked of the database)."""
+        if not ids:
+            return {}
+        try:
+            found = search_records(self.client.call, [("id", ids)], workers=self.workers)
+        except (ActionFailed, SiteError, Stopped):
+            return {}
+        return {str(p.get("id")): {r.get("id") for r in p.get("resources") or []}
+                for p in found if isinstance(p, dict)}
+
+    def _recheck(self, job: tuple[RowPlan, str]) -> RowOutcome | None:
+        """One created record looked up again; its changed outcome, else ``None``."""
+        plan, pkg_id = job
+        ours = _resource_ids(plan)
+        if self.client.stop.is_set():
+            return None
+        try:
+            stored = self.client.call("package_show", {"id": pkg_id})
+        except (ActionFailed, SiteError, Stopped):
+            return None  # cannot tell: the create's own answer stands
+        if not isinstance(stored, dict) or ours & {
+                r.get("id") for r in stored.get("resources") or []}:
+            return None
+        try:
+            return self._settle(plan, stored, REPLACED)
+        except (ActionFailed, SiteError, Stopped):
+            return None
 
     def _resource(self, step: ResourceStep, pkg_id: str) -> None:
         try:
@@ -362,6 +388,12 @@ class Engine:
             problems = [record.row_problem("site-error", message)]
         return RowOutcome(record, Status.FAILED, plan.name, pkg_id, problems=problems,
                           message=_with_done(message, done))
+
+
+def _resource_ids(plan: RowPlan) -> set[Any]:
+    """The resource ids a create chose (its record can be told from another run's by
+    them; a create without resources cannot: docs/reliability.md)."""
+    return {r["id"] for r in plan.body.get("resources") or [] if r.get("id")}
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -184,6 +184,27 @@ SEARCH_CHUNK = 100
 DELETED_STATE = "deleted"
 
 
+def search_records(call: Caller, keys: Sequence[tuple[str, Sequence[str]]],
+                   chunk: int = SEARCH_CHUNK, workers: int = 3) -> list[dict[str, Any]]:
+    """``package_search`` for records whose ``key`` (``name`` or ``id``) is one of the
+    values, private and draft records included, in chunks asked in parallel (the client
+    is thread-safe). Only records with one of the values asked for are returned."""
+    queries = [(key, list(values[start:start + chunk])) for key, values in keys
+               for start in range(0, len(values), chunk)]
+
+    def search(query: tuple[str, list[str]]) -> list[dict[str, Any]]:
+        key, part = query
+        fq = f"{key}:(" + " OR ".join(f'"{v}"' for v in part) + ")"
+        result = call("package_search", {
+            "fq": fq, "rows": len(part) * 2, "include_private": True, "include_drafts": True,
+        })
+        return [p for p in result.get("results", [])
+                if p.get("name") in part or p.get("id") in part]
+
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(queries) or 1))) as pool:
+        return [pkg for pkgs in pool.map(search, queries) for pkg in pkgs]
+
+
 def fetch_existing(call: Caller, records: Sequence[DatasetRecord],
                    is_not_found: Callable[[Exception], bool],
                    chunk: int = SEARCH_CHUNK,
@@ -202,24 +223,8 @@ def fetch_existing(call: Caller, records: Sequence[DatasetRecord],
     found = Existing()
     names = sorted({r.name for r in records if r.name and _searchable(r.name)})
     ids = sorted({str(r.package["id"]) for r in records if r.package.get("id")})
-    queries = [(key, values[start:start + chunk]) for key, values in (("name", names),
-                                                                      ("id", ids))
-               for start in range(0, len(values), chunk)]
-
-    def search(query: tuple[str, list[str]]) -> list[dict[str, Any]]:
-        key, part = query
-        fq = f"{key}:(" + " OR ".join(f'"{v}"' for v in part) + ")"
-        result = call("package_search", {
-            "fq": fq, "rows": len(part) * 2, "include_private": True, "include_drafts": True,
-        })
-        return [p for p in result.get("results", [])
-                if p.get("name") in part or p.get("id") in part]
-
-    # the chunks are independent: ask for them in parallel (the client is thread-safe)
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(queries) or 1))) as pool:
-        for pkgs in pool.map(search, queries):
-            for pkg in pkgs:
-                found.add(pkg)
+    for pkg in search_records(call, [("name", names), ("id", ids)], chunk, workers):
+        found.add(pkg)
     complete = search_complete or (lambda _r: False)
     # a row with an id names a record that existed (an export wrote it): look it up even
     # when search hides nothing in its organization, so one deleted since is found as such

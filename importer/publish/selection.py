@@ -71,12 +71,18 @@ def resolve_rows(rows: Iterable[RowKey], read: ReadResult) -> frozenset[tuple[st
     return chosen
 
 
-def _ranges(numbers: list[int]) -> str:
-    """[3, 4, 5, 9] -> "3-5, 9": how the message lists the rows there are."""
+def runs(numbers: Iterable[int]) -> list[list[int]]:
+    """Ascending ``numbers`` as ``[first, last]`` runs of consecutive numbers (the web
+    page sends the rows its selection buttons tick this way)."""
     spans: list[list[int]] = []
     for n in numbers:
         if spans and n == spans[-1][1] + 1:
             spans[-1][1] = n
         else:
             spans.append([n, n])
-    return ", ".join(f"{a}-{b}" if b > a else str(a) for a, b in spans)
+    return spans
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[3, 4, 5, 9] -> "3-5, 9": how the message lists the rows there are."""
+    return ", ".join(f"{a}-{b}" if b > a else str(a) for a, b in runs(numbers))

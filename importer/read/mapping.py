@@ -52,6 +52,13 @@ class SheetMapping:
     def _by_key(self) -> dict[str, str | None]:
         return {normalise_header(k): v for k, v in self.columns.items()}
 
+    def entry(self, header: str) -> tuple[bool, str | None]:
+        """Whether the mapping names ``header``, and the column it maps it to (``None``:
+        ignored)."""
+        table = self._by_key
+        key = normalise_header(header)
+        return key in table, table.get(key)
+
     def translate(self, texts: Sequence[object]) -> tuple[list[object], set[int]]:
         """Header cells with mapped ones replaced by their column's machine name, and the
         positions of ignored columns (replaced by a blank, so they are not reported as
@@ -159,7 +166,7 @@ def _sheet(raw: object, layout: Layout, scope: Scope, where: str) -> SheetMappin
             raise MappingError(f"{where}: {header!r} must map to a column name or null")
         if not normalise_header(header):
             raise MappingError(f"{where}: a header must have letters or digits, not {header!r}")
-        col = None if target is None else _target(layout, scope, target)
+        col = None if target is None else column_named(layout, scope, target)
         if target is not None and col is None:
             raise MappingError(f"{where}: {header!r} maps to {target!r}, which is not a "
                                f"column of this schema{_hint(layout, scope, target)}")
@@ -175,7 +182,7 @@ def _sheet(raw: object, layout: Layout, scope: Scope, where: str) -> SheetMappin
 _NUMBERED = re.compile(r"^(?P<field>.+?)_(?P<n>\d+)_(?P<sub>.+)$")
 
 
-def _target(layout: Layout, scope: Scope, target: str) -> Column | None:
+def column_named(layout: Layout, scope: Scope, target: str) -> Column | None:
     """The column a target names; numbered entries past the template's count
     (``contacts_5_email``) are accepted when entry 1 exists (reading widens for them)."""
     col = layout.match(scope, target)

@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from importer.problems import Problem
 from importer.read.mapping import ColumnMapping
 from importer.records import CellRef
 from importer.schema import Column, Layout
 from importer.schema.columns import Scope
+
+if TYPE_CHECKING:
+    from importer.read.changes import TemplateChanges
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +110,8 @@ class ReadResult:
     merged: dict[tuple[str, int, str], str] = field(default_factory=dict)
     #: the column mapping applied, if any (the reports name it).
     mapping: ColumnMapping | None = None
+    #: a workbook made from an older template: what changed (:mod:`importer.read.changes`)
+    template_changes: TemplateChanges | None = None
 
     @property
     def header_row(self) -> dict[str, int]:

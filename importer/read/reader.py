@@ -20,6 +20,7 @@ from typing import Any
 from importer.errors import WorkbookError
 from importer.gcpause import gc_paused, release_free_memory
 from importer.problems import Problem, Severity
+from importer.read.changes import column_problems, older_template, sheet_changes
 from importer.read.csvfile import csv_rows
 from importer.read.formulas import formulas_without_value
 from importer.read.headers import SCAN_ROWS, column_letter, find_header, sheet_info, widen
@@ -32,7 +33,6 @@ from importer.schema import FieldKind, Layout, build_layout
 from importer.schema.columns import DATASETS_SHEET, RESOURCES_SHEET, Scope
 
 META_SHEET = "meta"
-TOOL = "bcdc-importer"
 _INTERN_MAX = 40
 #: at most this many rows (blank ones included) are searched for the header row.
 _MAX_LEAD = 1000
@@ -67,17 +67,23 @@ def workbook_type(path: Path) -> str | None:
     """The dataset type the workbook was made for (its ``meta`` sheet's ``schema_type``),
     or ``None``: a CSV, no meta sheet, or a file that cannot be read (reading it properly
     reports why, with the usual message, later)."""
+    return workbook_meta(path).get("schema_type")
+
+
+def workbook_meta(path: Path) -> dict[str, str]:
+    """The workbook's ``meta`` sheet as ``{key: value}``; empty for a CSV, a workbook
+    without one, or a file that cannot be read (reading it reports why, later)."""
     try:
         if sniff(Path(path)).kind is FileKind.CSV:
-            return None
+            return {}
         book = XlsxBook(Path(path))
     except WorkbookError:
-        return None
+        return {}
     try:
         meta_name = book.find(META_SHEET)
-        return _read_meta(book.sheet(meta_name)).get("schema_type") if meta_name else None
+        return _read_meta(book.sheet(meta_name)) if meta_name else {}
     except WorkbookError:
-        return None
+        return {}
     finally:
         book.close()
 
@@ -105,6 +111,8 @@ def _read_book(result: ReadResult, book: XlsxBook) -> None:
     if resources is not None:
         _read_sheet(result, book.sheet(resources), Scope.RESOURCE, hints.get(RESOURCES_SHEET),
                     allow_empty=True)
+    if result.template_changes is not None and meta_name is not None:
+        result.problems.append(result.template_changes.problem(meta_name))
 
 
 def _texts_of(raw: Sequence[object]) -> list[str]:
@@ -136,7 +144,8 @@ def _read_meta(raw: RawSheet) -> dict[str, str]:
 
 
 def _apply_meta(result: ReadResult, meta: dict[str, str]) -> Layout:
-    """Refuse a workbook made for another schema; widen the layout to its entry counts."""
+    """Refuse a workbook made for another schema; note one made from an older template
+    (:mod:`.changes`); widen the layout to its entry counts."""
     layout = result.layout
     schema = layout.schema
     name = result.path.name
@@ -146,14 +155,7 @@ def _apply_meta(result: ReadResult, meta: dict[str, str]) -> Layout:
             f"{name} was made for dataset type {stype!r}, but this check uses the "
             f"{schema.dataset_type!r} schema"
         )
-    digest = meta.get("schema_digest")
-    if digest and digest != schema.digest and meta.get("tool") == TOOL:
-        result.problems.append(Problem(
-            "schema-changed",
-            "This workbook was made from a different version of the schema than the one "
-            "used to check it; columns are matched by name, but new or renamed fields may "
-            "be missing. Make a fresh template if columns are reported as unknown.",
-            Severity.WARNING, META_SHEET))
+    result.template_changes = older_template(meta, schema)
     counts_text = meta.get("layout")
     if not counts_text:
         return layout
@@ -166,6 +168,8 @@ def _apply_meta(result: ReadResult, meta: dict[str, str]) -> Layout:
     wanted = dict(layout.counts)
     for path, count in counts.items():
         field = _repeating_field(layout, str(path))
+        if field is None and result.template_changes is not None and isinstance(count, int):
+            continue  # a repeating field the schema no longer has: its columns are retired
         if field is None or not isinstance(count, int) or count < 0:
             raise WorkbookError(
                 f"{name} was made from a schema version this one cannot hold: it has "
@@ -232,8 +236,14 @@ def _read_sheet(result: ReadResult, raw: RawSheet, scope: Scope, hint: int | Non
     merged = [(a[1], b[1]) for a, b in raw.merged
               if a[0] <= scan.row - 1 <= b[0] and b[1] > a[1]]
     info, problems = sheet_info(raw.name, scope, scan, result.layout, merged)
+    written = _texts_of(first[scan.row - 1][1])
+    if result.template_changes is not None:
+        changes = result.template_changes.sheets[scope] = sheet_changes(
+            written, result.layout, scope)
+        problems = column_problems(problems, raw.name, scan.row, changes, result.layout, scope,
+                                   mapped, result.path.name)
     if mapped is not None:
-        info = _as_written(info, _texts_of(first[scan.row - 1][1]))
+        info = _as_written(info, written)
     result.sheets[scope] = info
     result.problems.extend(problems)
     rest = (item for item in first if item[0] >= scan.data_start)

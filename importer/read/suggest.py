@@ -18,9 +18,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from importer.read.csvfile import csv_rows
 from importer.read.headers import MAX_COLUMNS
@@ -30,6 +30,9 @@ from importer.read.values import normalise
 from importer.read.xlsx import XlsxBook
 from importer.schema import Column, FieldKind, Layout, normalise_header
 from importer.schema.columns import DATASET_LINK, DATASETS_SHEET, Scope
+
+if TYPE_CHECKING:
+    from importer.read.changes import TemplateChanges
 
 #: headers editors use for template columns (compared after :func:`normalise_header`).
 SYNONYMS: dict[Scope, dict[str, tuple[str, ...]]] = {
@@ -77,6 +80,8 @@ class Suggestion:
     samples: tuple[str, ...]
     column: str | None
     reason: str
+    #: an older template's column: ``renamed`` or ``retired`` (:mod:`.changes`)
+    change: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,13 +136,36 @@ def _peek(found: str, source: Iterable[tuple[int, Sequence[object]]], scan: int,
     return SheetColumns(found, header[0], heads, cols)
 
 
+def name_tables(columns: Sequence[Column], scope: Scope) -> tuple[dict[str, str], dict[str, str]]:
+    """For matching headers by name against ``columns`` only: (normalised synonym ->
+    column, normalised label or machine name -> column)."""
+    names = {c.header for c in columns}
+    synonyms = {normalise_header(s): target for target, words in SYNONYMS[scope].items()
+                if target in names for s in words}
+    labels = {normalise_header(c.label): c.header for c in columns}
+    labels |= {normalise_header(c.header): c.header for c in columns}
+    return synonyms, labels
+
+
+def by_name(header: str, layout: Layout, scope: Scope, synonyms: dict[str, str],
+            labels: dict[str, str], taken: set[str]) -> tuple[str, str] | None:
+    """Steps 2 and 3 of the module's order: a known synonym, else a close spelling of a
+    machine name or label; (column, reason), or ``None``. An older template's columns are
+    matched to their new names the same way (:mod:`importer.read.changes`)."""
+    target = synonyms.get(normalise_header(header))
+    if target and target not in taken:
+        return target, "a usual name for this column"
+    close = difflib.get_close_matches(normalise_header(header),
+                                      [k for k, v in labels.items() if v not in taken],
+                                      n=1, cutoff=0.8)
+    if close:
+        return _first_entry(labels[close[0]], layout, scope, taken), "spelled like this column"
+    return None
+
+
 def suggest_columns(found: SheetColumns, layout: Layout, scope: Scope) -> list[Suggestion]:
     """A proposal for every non-blank header of ``found`` (see the module's docstring)."""
-    columns = {c.header: c for c in layout.columns(scope)}
-    synonyms = {normalise_header(s): target for target, words in SYNONYMS[scope].items()
-                if target in columns for s in words}
-    labels = {normalise_header(c.label): c.header for c in columns.values()}
-    labels |= {normalise_header(c.header): c.header for c in columns.values()}
+    synonyms, labels = name_tables(layout.columns(scope), scope)
     taken: set[str] = set()
     out: list[Suggestion] = []
     for i, header in enumerate(found.headers):
@@ -154,18 +182,11 @@ def suggest_columns(found: SheetColumns, layout: Layout, scope: Scope) -> list[S
 def _propose(header: str, samples: Sequence[str], layout: Layout, scope: Scope,
              synonyms: dict[str, str], labels: dict[str, str], taken: set[str]
              ) -> tuple[str | None, str]:
-    key = normalise_header(header)
     direct = layout.match(scope, header)
     if direct is not None and direct.header not in taken:
         return direct.header, DIRECT
-    target = synonyms.get(key)
-    if target and target not in taken:
-        return target, "a usual name for this column"
-    close = difflib.get_close_matches(key, [k for k, v in labels.items() if v not in taken],
-                                      n=1, cutoff=0.8)
-    if close:
-        return _first_entry(labels[close[0]], layout, scope, taken), "spelled like this column"
-    return _by_values(samples, layout, scope, taken)
+    named = by_name(header, layout, scope, synonyms, labels, taken)
+    return named if named is not None else _by_values(samples, layout, scope, taken)
 
 
 def _first_entry(header: str, layout: Layout, scope: Scope, taken: set[str]) -> str:
@@ -229,6 +250,8 @@ class Proposal:
 
     sheets: dict[Scope, tuple[SheetColumns, list[Suggestion], list[Column]]]
     mapping: ColumnMapping
+    #: a workbook made from an older template: what changed (``None``: not one)
+    changes: TemplateChanges | None = None
 
 
 def propose_mapping(path: Path, layout: Layout, sheet: str | None = None,
@@ -237,7 +260,11 @@ def propose_mapping(path: Path, layout: Layout, sheet: str | None = None,
     named ``datasets``, else the first sheet; resources from ``resources_sheet`` or the
     sheet named ``resources`` (none: no resources). Raises :class:`MappingError` for a
     named sheet that is not there."""
+    from importer.read.changes import older_template
+    from importer.read.reader import workbook_meta
+
     names = {Scope.DATASET: sheet, Scope.RESOURCE: resources_sheet}
+    changes = older_template(workbook_meta(path), layout.schema)
     found: dict[Scope, tuple[SheetColumns, list[Suggestion], list[Column]]] = {}
     for scope in Scope:
         wanted = names[scope] or SHEET_KEYS[scope]
@@ -249,6 +276,8 @@ def propose_mapping(path: Path, layout: Layout, sheet: str | None = None,
                 raise MappingError(f"{Path(path).name} has no sheet named {wanted!r}")
             continue
         proposals = suggest_columns(seen, layout, scope)
+        if changes is not None:
+            proposals = _older(proposals, seen, layout, scope, changes)
         found[scope] = (seen, proposals,
                         missing_required(layout, scope, [s.column for s in proposals]))
     mapping = ColumnMapping({
@@ -256,18 +285,45 @@ def propose_mapping(path: Path, layout: Layout, sheet: str | None = None,
                             None if seen.sheet.strip().lower() == SHEET_KEYS[scope]
                             else seen.sheet)
         for scope, (seen, props, _) in found.items()}, source)
-    return Proposal(found, mapping)
+    return Proposal(found, mapping, changes)
+
+
+def _older(proposals: list[Suggestion], seen: SheetColumns, layout: Layout, scope: Scope,
+           changes: TemplateChanges) -> list[Suggestion]:
+    """An older template's proposals: each renamed column to its new name, each retired
+    one ignored, and the others to themselves (a header that is a further entry of a
+    repeating field, ``contacts_5_email``, too: reading widens for it)."""
+    from importer.read.changes import sheet_changes
+    from importer.read.mapping import column_named
+
+    sheet = changes.sheets[scope] = sheet_changes(seen.headers, layout, scope)
+    out = []
+    for s in proposals:
+        change = sheet.at(s.position)
+        if change is not None:
+            s = replace(s, column=change.column, reason=change.reason, change=change.kind)
+        elif s.reason != DIRECT and layout.match(scope, s.header) is None and \
+                (col := column_named(layout, scope, s.header)) is not None:
+            s = replace(s, column=col.header, reason=DIRECT)
+        out.append(s)
+    return out
 
 
 def needs_matching(proposal: Proposal) -> bool:
     """Whether a person should match the columns before a check: the datasets are on a
     sheet not named ``datasets``, or fewer than half of a sheet's headers are template
-    columns (by machine name or label). One or two stray headers in a template are left to
-    the check, which reports them as unknown columns; so is a sheet without headers or
-    with more than :data:`MAX_COLUMNS` of them (the check refuses it with its message)."""
+    columns (by machine name or label), or the workbook was made from an older template
+    and has renamed or retired columns. One or two stray headers in a template are left
+    to the check, which reports them as unknown columns; so is an older template whose
+    columns all still exist (the check notes it was checked against the current schema),
+    and a sheet without headers or with more than :data:`MAX_COLUMNS` of them (the check
+    refuses it with its message)."""
+    changes = proposal.changes
     for scope, (seen, found, _) in proposal.sheets.items():
         if not found or len(found) > MAX_COLUMNS:
             continue  # no header, or far too many: the check says what is wrong
+        if changes is not None and scope in changes.sheets and changes.sheets[scope].changed:
+            return True  # an older template's renamed or retired columns: confirm them
         if scope is Scope.DATASET and seen.sheet.strip().lower() != DATASETS_SHEET:
             return True
         direct = sum(1 for s in found if s.reason == DIRECT)
@@ -289,20 +345,33 @@ def header_signature(proposal: Proposal) -> str:
 
 def proposal_json(proposal: Proposal, layout: Layout) -> dict[str, Any]:
     """The proposal as plain data (what the web app's matching page shows): per sheet, its
-    columns with samples and proposed target, every template column to choose from, and
-    the required ones; plus the :func:`header_signature`."""
+    columns with samples, proposed target and (an older template's) ``renamed`` /
+    ``retired`` mark, the current columns it lacks (``new``), every template column to
+    choose from, and the required ones; plus the :func:`header_signature` and, for an
+    older template, ``older_template`` (digests, counts and the summary line)."""
+    from importer.read.changes import RENAMED, RETIRED, SHORT
+
     sheets = []
+    changes = proposal.changes
     for scope, (seen, found, _) in proposal.sheets.items():
+        sheet_changed = changes.sheets.get(scope) if changes is not None else None
         sheets.append({
             "key": SHEET_KEYS[scope], "sheet": seen.sheet, "header_row": seen.header_row,
             "columns": [{"position": s.position, "header": s.header, "samples": list(s.samples),
-                         "column": s.column, "reason": s.reason} for s in found],
+                         "column": s.column, "reason": s.reason, "change": s.change}
+                        for s in found],
+            "new": [[c.header, c.label, c.marked_required or c.header == DATASET_LINK]
+                    for c in (sheet_changed.new if sheet_changed is not None else ())],
             "choices": [[c.header, c.label] for c in layout.columns(scope)],
             "required": [[c.header, c.label] for c in layout.columns(scope)
                          if c.marked_required or c.header == DATASET_LINK],
             "mapped_sheet": (None if seen.sheet.strip().lower() == SHEET_KEYS[scope]
                              else seen.sheet)})
-    return {"signature": header_signature(proposal), "sheets": sheets}
+    older = None if changes is None else {
+        "digest": changes.digest[:SHORT], "current": changes.current[:SHORT],
+        "renamed": changes.count(RENAMED), "retired": changes.count(RETIRED),
+        "new": len(changes.new), "summary": changes.summary()}
+    return {"signature": header_signature(proposal), "sheets": sheets, "older_template": older}
 
 
 def confirmed_mapping(proposal: dict[str, Any], chosen: dict[str, dict[int, str | None]],

@@ -209,10 +209,15 @@ def _required(raw: Mapping[str, Any], validators: tuple[str, ...]) -> tuple[bool
     return False, ""
 
 
-#: why an organization is required on a site whose schema does not say so.
+#: why an organization is required on a site whose schema does not say so (the template's
+#: header comment). A site does not publish the setting: ``status_show`` does not list it
+#: and ``config_option_show`` refuses it even to a sysadmin (tests/contract pins both).
 UNOWNED_NOTE = ("CKAN refuses a dataset without an organization unless the site allows "
                 "unowned datasets (ckan.auth.create_unowned_dataset); a site does not "
                 "publish that setting, so the importer treats the organization as required")
+#: the same, after ``check``'s "is required: fill in this cell."
+UNOWNED_HINT = ("CKAN refuses a dataset without an organization unless the site allows "
+                "unowned datasets, a setting sites do not reveal.")
 
 
 def _kind(raw: Mapping[str, Any]) -> FieldKind:

@@ -230,11 +230,16 @@ def list_values(column: Column, profile: Profile, lists: ChoiceLists) -> tuple[s
     return f.choice_values
 
 
+def takes_several(column: Column, profile: Profile) -> bool:
+    """A multi-select column (several list values, comma-separated, in one cell); the
+    ``displayed`` checkbox is multi-select in the schema but takes one Yes / No."""
+    f = column.value_field
+    return f is not None and f.kind is FieldKind.MULTI_SELECT and not is_checkbox(column, profile)
+
+
 def list_style(column: Column, profile: Profile) -> ListStyle:
     """Strict for required single-choice columns, lenient otherwise (see :class:`ListStyle`)."""
-    f = column.value_field
-    multi = f is not None and f.kind is FieldKind.MULTI_SELECT and not is_checkbox(column, profile)
-    if column.marked_required and not multi:
+    if column.marked_required and not takes_several(column, profile):
         return ListStyle.STRICT
     return ListStyle.LENIENT
 

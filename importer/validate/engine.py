@@ -22,6 +22,7 @@ from importer.map.forward import ID_KEY, TAGS_KEY
 from importer.problems import Problem, Severity
 from importer.records import CellRef, DatasetRecord, ResourceRecord
 from importer.schema import Field, FieldKind, Layout, Profile, normalise_header
+from importer.schema.load import UNOWNED_HINT, UNOWNED_NOTE
 from importer.validate.jsonschema_model import (
     RESERVED_SLUGS,
     TITLE_LENGTH,
@@ -355,6 +356,8 @@ def _hint(f: Field | None) -> str:
         return ""
     if f.kind is FieldKind.TAGS:
         return " Write at least one keyword; separate keywords with commas."
+    if f.required_note == UNOWNED_NOTE:  # required by CKAN's default, not by the schema
+        return " " + UNOWNED_HINT
     if f.choices and f.kind in (FieldKind.SELECT, FieldKind.MULTI_SELECT):
         return " " + allowed(f)
     return ""

@@ -14,6 +14,7 @@ could not be kept) gets ``None``: the caller checks the whole file again, as bef
 from __future__ import annotations
 
 import fcntl
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from typing import Any
 
 from importer.read.edits import Edit, load_edits, save_edits
 from importer.recheck import CheckState, StateError
-from importer.web.tasks import CHECK_STATE, EDITS_JSON, grid_data
+from importer.web.tasks import CHECK_STATE, EDITS_JSON, GRID_LISTS_JSON, grid_data
 
 LOCK_FILE = ".edits.lock"
 
@@ -35,6 +36,8 @@ class _Kept:
     state: CheckState
     #: (generation, report dict, grid dict) of the last page built
     page: tuple[int, dict[str, Any], dict[str, Any]] | None = None
+    #: the grid's drop-down lists the check job saved (``None``: not read yet)
+    lists: dict[str, Any] | None = None
 
 
 @dataclass
@@ -123,7 +126,10 @@ class CheckStates:
                 report = report_to_json(label, result.problems,
                                         rows_checked=result.rows_checked,
                                         rows_with_errors=result.rows_with_errors)
-                kept.page = (state.generation, report, grid_data(state.read, live=True))
+                if kept.lists is None and (folder / GRID_LISTS_JSON).is_file():
+                    kept.lists = json.loads((folder / GRID_LISTS_JSON).read_text("utf-8"))
+                kept.page = (state.generation, report,
+                             grid_data(state.read, live=True, editing=kept.lists))
             return kept.page[1], kept.page[2]
 
     @contextmanager

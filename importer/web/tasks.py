@@ -11,11 +11,15 @@ import datetime as dt
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
-from importer.errors import ImporterError
+from importer.errors import ImporterError, SiteError
 from importer.publish.progress import Progress
 from importer.web.jobs import CANCELLED, DONE, FAILED, RUNNING, Job, JobStore
+
+if TYPE_CHECKING:  # (the check's modules are imported when a job runs)
+    from importer.map.resolve import Resolver
+    from importer.schema import Layout
 
 REPORT_XLSX = "report.xlsx"
 REPORT_JSON = "report.json"
@@ -31,8 +35,10 @@ COLUMNS_JSON = "columns.json"
 #: cells corrected in the grid (a layer over the upload) and the corrected workbook
 EDITS_JSON = "edits.json"
 CORRECTED = "corrected.xlsx"
-#: what a cell edit needs to re-check its row only (:mod:`importer.web.checkstate`)
+#: what a cell edit needs to re-check its row only (:mod:`importer.web.checkstate`), and the
+#: grid's drop-down lists (:func:`importer.web.grid.column_lists`) for pages built from it
 CHECK_STATE = "check-state.pickle"
+GRID_LISTS_JSON = "grid-lists.json"
 UNDO_XLSX = "undo-report.xlsx"
 UNDO_JSON = "undo-report.json"
 UNDO_JOURNAL = "undo-journal.jsonl"
@@ -56,8 +62,9 @@ def run_job(store: JobStore, job_id: str, token: str | None) -> None:
     folder = store.folder(job_id)
     try:
         result = BODIES[job.kind](store, job, folder, token)
-    except ImporterError as err:
-        store.update(job_id, state=FAILED, message=shown_message(err, job, folder))
+    except ImporterError as err:  # (a site's failure is marked: the page says it is not the file)
+        store.update(job_id, state=FAILED, message=shown_message(err, job, folder),
+                     result={"site_error": True} if isinstance(err, SiteError) else {})
         return
     except Exception as err:  # a bug on some input: one line, never a traceback
         store.update(job_id, state=FAILED,
@@ -76,14 +83,15 @@ def _now() -> str:
 
 
 def check_body(store: JobStore, job: Job, folder: Path, token: str | None) -> dict[str, Any]:
-    """``bcdc-import check FILE [--columns MAPPING]`` (offline, the bundled schema), plus
-    the grid data. A workbook with headers of its own and no confirmed mapping stops
-    before the check with the proposed mapping, for the matching step."""
-    from importer.check import check_setup, run_check
+    """``bcdc-import check FILE --url SITE [--columns MAPPING]`` against the server's site
+    (:func:`job_layout`), plus the grid data. A workbook with headers of its own and no
+    confirmed mapping stops before the check with the proposed mapping, for the matching
+    step."""
+    from importer.check import check_facts, run_check
     from importer.gcpause import gc_paused
 
     source = folder / job.input_name
-    layout, resolver = check_setup(None, None, job.options.get("dataset_type"), source)
+    layout, resolver = job_layout(job, folder)
     mapping = job_mapping(job, folder, layout)
     if mapping is None:
         from importer.read.suggest import needs_matching, proposal_json, propose_mapping
@@ -94,33 +102,40 @@ def check_body(store: JobStore, job: Job, folder: Path, token: str | None) -> di
             return {"needs_matching": True}
     from importer.read.edits import load_edits
     from importer.recheck import CheckState, StateError
+    from importer.template.lists import ChoiceLists
+    from importer.web.grid import column_lists
 
     edits = load_edits(folder / EDITS_JSON)
-    checked_against = "the bundled bcdc_dataset schema (offline)"
     with gc_paused():  # as the CLI's check: the collector would only walk the records
         result = run_check(source, layout, resolver=resolver, mapping=mapping, edits=edits)
-        summary = write_reports(job, folder, result, edits, checked_against)
+        facts = check_facts(job.options.get("site_url"), layout)
+        summary = write_reports(job, folder, result, edits, facts)
         try:  # what an edit needs to re-check its row only (importer.recheck)
             CheckState.from_result(result, resolver, edits).save(folder / CHECK_STATE)
             kept = True
         except StateError:
             (folder / CHECK_STATE).unlink(missing_ok=True)  # edits then check it all again
             kept = False
+        editing = column_lists(result.read, job_lists(resolver) or ChoiceLists.offline())
+        store.write_json(folder / GRID_LISTS_JSON, editing)
         # the pages read the grid from the check state when there is one (kept in memory
         # there): the parsed copy of this file would only be more objects to keep
-        store.write_json(folder / GRID_JSON, grid_data(result.read), remember=not kept)
+        store.write_json(folder / GRID_JSON, grid_data(result.read, editing=editing),
+                         remember=not kept)
     write_corrected_copy(job, folder, edits)
     return {"valid": summary.valid, "errors": summary.errors, "warnings": summary.warnings,
             "rows_checked": result.rows_checked, "rows_with_errors": result.rows_with_errors,
             "mapping": mapping.describe() if mapping is not None else "",
-            "edits": len(edits), "reports_edits": len(edits),
-            "checked_against": checked_against}
+            "edits": len(edits), "reports_edits": len(edits), "check_facts": facts,
+            "site_url": job.options.get("site_url") or "",
+            "dataset_type": layout.schema.dataset_type}
 
 
 def write_reports(job: Job, folder: Path, outcome: Any, edits: Sequence[Any],
-                  checked_against: str) -> Any:
+                  facts: Sequence[Sequence[str]]) -> Any:
     """The check report (workbook and JSON) of ``outcome`` (a check result, or a check
-    state's result after edits), listing the edits; returns its summary."""
+    state's result after edits), listing the edits; returns its summary. ``facts``: what
+    it was checked against (:func:`importer.check.check_facts`)."""
     from importer.read.edits import edit_lines
     from importer.report.outputs import Outputs, write_check_outputs
 
@@ -128,7 +143,7 @@ def write_reports(job: Job, folder: Path, outcome: Any, edits: Sequence[Any],
         outcome, Outputs(folder / job.input_name, folder / REPORT_XLSX, folder / REPORT_JSON,
                          label=job.filename),
         created=_now(),
-        facts=[("Checked against", checked_against),
+        facts=[*((name, value) for name, value in facts),
                *(("Edited in the browser", line) for line in edit_lines(edits))])
 
 
@@ -138,6 +153,34 @@ def write_corrected_copy(job: Job, folder: Path, edits: Sequence[Any]) -> None:
 
     if edits and Path(job.input_name).suffix.lower() in (".xlsx", ".xlsm"):
         write_corrected(folder / job.input_name, edits, folder / CORRECTED)
+
+
+def job_layout(job: Job, folder: Path) -> tuple[Layout, Resolver | None]:
+    """What the web app checks a job's upload against, and the ONE place it is decided:
+    the server's site (``job.options["site_url"]``): its schema of the dataset type
+    ``bcdc-import check --url SITE`` would use (the server's ``--type``, else the one the
+    upload was made for, else the site's), its licences and the organizations it lists.
+
+    No token: the editor gives one only to plan or import, so the check confirms that
+    each organization exists, and the plan (with the token) that the token may create
+    datasets in it. :class:`SiteError` when the site does not answer (the job fails with
+    that one line). A check job stored before the web app checked against its site (no
+    ``site_url``) keeps the bundled schema it was made with."""
+    from importer.check import check_setup
+
+    return check_setup(job.options.get("site_url"), None, job.options.get("dataset_type"),
+                       folder / job.input_name, listed_orgs=True)
+
+
+def job_lists(resolver: Resolver | None) -> Any:
+    """The drop-down values of the grid's editors: the site's licences and organizations
+    (as the site's template has them), or the bundled lists for a job without a site."""
+    from importer.map.resolve import SiteResolver
+    from importer.template.lists import ChoiceLists
+
+    if isinstance(resolver, SiteResolver):
+        return ChoiceLists.from_site(resolver.site)
+    return None
 
 
 def mapping_name(job: Job) -> str:
@@ -158,20 +201,30 @@ def job_mapping(job: Job, folder: Path, layout: Any) -> Any:
                          mapping_name(job))
 
 
-def grid_data(read: Any, live: bool = False) -> dict[str, Any]:
-    """The sheets as read (header and non-blank rows), for the paged grid: as lists (to
-    be saved as ``grid.json``), or, ``live``, as views of ``read``'s rows that show each
-    row as it is now (a check state's rows, which edits replace)."""
+def grid_data(read: Any, lists: Any = None, live: bool = False,
+              editing: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The sheets as read (header and non-blank rows), for the paged grid, with the
+    drop-down values of their choice columns (``editing``, as :func:`column_lists` gives
+    them; else worked out from ``lists``: the :class:`~importer.template.lists.ChoiceLists`
+    the template would use; default: the bundled licences, organizations as free text, as
+    the offline check). The rows are lists (to be saved as ``grid.json``), or, ``live``,
+    views of ``read``'s rows that show each row as it is now (a check state's rows, which
+    edits replace)."""
     from importer.schema.columns import Scope
+    from importer.template.lists import ChoiceLists
+    from importer.web.grid import column_lists
 
+    if editing is None:
+        editing = column_lists(read, lists or ChoiceLists.offline())
     sheets = []
     for scope, info in read.sheets.items():
         rows = read.datasets if scope is Scope.DATASET else read.resources
         sheets.append({"name": info.name, "header_row": info.header_row,
                        "letters": list(info.letters), "headers": list(info.headers),
                        "rows": RowsView(rows) if live else
-                       [[r.number, list(r.values)] for r in rows]})
-    return {"sheets": sheets}
+                       [[r.number, list(r.values)] for r in rows],
+                       **editing["sheets"][info.name]})
+    return {"sheets": sheets, "choices": editing["choices"]}
 
 
 class RowsView(Sequence[tuple[int, Sequence[str | None]]]):

@@ -28,7 +28,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from importer.errors import WorkbookError
 from importer.web import tasks
 from importer.web.errors import BadUpload
-from importer.web.grid import grid_page
+from importer.web.grid import cell_editor, grid_page, row_sets
 from importer.web.jobs import DONE, FAILED, Job
 from importer.web.state import resumable, state
 
@@ -68,19 +68,20 @@ def start() -> str:
 
 @bp.get("/template")
 def template() -> Response:
-    """A blank template: the bundled schema or the site's live one, with or without the
-    example row (``bcdc-import template``)."""
+    """A blank template from the server's site (its schema of the dataset type the check
+    uses, its licences and organizations), with or without the example row: what
+    ``bcdc-import template --url SITE [--type TYPE]`` writes, so it passes the web check."""
     from importer.site import Site
     from importer.template.build import make_template
 
     web = state()
-    live = request.args.get("source") == "site"
     example = request.args.get("example") == "1"
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "template.xlsx"
-        site = Site(web.settings.site_url, web.settings.site_token, timeout=30.0) if live else None
-        make_template(out, site=site, site_label=web.settings.site_url if live else "",
-                      dataset_type=web.settings.dataset_type if live else None, example=example)
+        make_template(out, site=Site(web.settings.site_url, web.settings.site_token,
+                                     timeout=30.0),
+                      site_label=web.settings.site_url, dataset_type=web.settings.dataset_type,
+                      example=example)
         data = out.read_bytes()
     name = "bcdc-template" + ("-example" if example else "") + ".xlsx"
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument."
@@ -103,7 +104,8 @@ def upload() -> BaseResponse:
     web.sweep()
     job = web.store.create("check", web.identity(), filename=display,
                            input_name="input" + (suffix if suffix in UPLOAD_SUFFIXES else ""),
-                           options={"dataset_type": web.settings.dataset_type})
+                           options={"site_url": web.settings.site_url,
+                                    "dataset_type": web.settings.dataset_type})
     folder = web.store.folder(job.id)
     given.save(folder / job.input_name)
     try:
@@ -124,16 +126,27 @@ def job(job_id: str) -> tuple[str, int]:
     folder = web.store.folder(job.id)
     context: dict[str, Any] = {"job": job, "resumable": resumable(job)}
     if job.state == FAILED:
-        return render_template("failed.html", **context), 422 if job.kind == "check" else 200
+        status = (502 if job.result.get("site_error") else 422) if job.kind == "check" else 200
+        return render_template("failed.html", **context), status
     if job.kind == "check" and job.state == DONE and job.result.get("needs_matching"):
         return _matching_page(job, folder), 200
     if job.kind == "check" and job.state == DONE:
-        report, data = _checked(job, folder)
+        report, sheets = _checked(job, folder)
         only = request.args.get("show")
-        grid = grid_page(data, report, request.args.get("sheet"),
+        grid = grid_page(sheets, report, request.args.get("sheet"),
                          request.args.get("page", 1, type=int),
                          None if only is None else only == "problems")
-        return render_template("check.html", report=report, grid=grid, **context), 200
+        editing, refused = None, ""
+        if request.args.get("cell"):  # the editor opened on a cell by a page without script
+            from importer.read.edits import EditError
+
+            try:
+                editing = cell_editor(sheets, request.args["cell"])
+            except EditError as err:
+                refused = str(err)
+        return render_template("check.html", report=report, grid=grid, editing=editing,
+                               refused=refused, row_sets=row_sets(sheets, report),
+                               **context), 200
     if job.kind in ("plan", "import") and job.state not in ("queued", "running") \
             and (folder / tasks.PLAN_JSON).exists():
         plan = web.store.read_json(folder / tasks.PLAN_JSON)
@@ -180,7 +193,6 @@ def _matching_page(job: Job, folder: Path, error: str = "",
 def confirm_columns(job_id: str) -> Any:
     """The matching step's answer: the mapping is checked by the library (as a mapping
     file is), kept in the job folder and in this browser session, and the check runs."""
-    from importer.check import check_setup
     from importer.read.mapping import MappingError
     from importer.read.suggest import confirmed_mapping
 
@@ -196,8 +208,7 @@ def confirm_columns(job_id: str) -> Any:
             value = request.form.get(f"{sheet['key']}-{col['position']}")
             if value is not None:
                 chosen.setdefault(sheet["key"], {})[col["position"]] = value.strip() or None
-    layout, _ = check_setup(None, None, job.options.get("dataset_type"),
-                            folder / job.input_name)
+    layout, _ = tasks.job_layout(job, folder)
     try:
         mapping = confirmed_mapping(proposal, chosen, layout, tasks.mapping_name(job))
     except MappingError as err:
@@ -291,7 +302,7 @@ def _fresh_reports(job: Job, folder: Path) -> None:
         if check is None:
             return
         tasks.write_reports(job, folder, check.result(), check.edits,
-                            job.result.get("checked_against", ""))
+                            job.result.get("check_facts", []))
         tasks.write_corrected_copy(job, folder, check.edits)
         web.store.update(job.id, result={**web.store.load(job.id).result,
                                          "reports_edits": len(check.edits)})

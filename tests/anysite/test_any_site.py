@@ -243,7 +243,9 @@ def test_missing_name_and_organization_are_caught_at_their_cells(tmp_path) -> No
     assert out.returncode == 1
     assert found == [
         ("B2", "required", "URL (name) is required: fill in this cell."),
-        ("C3", "required", "Organization (owner_org) is required: fill in this cell."),
+        ("C3", "required", "Organization (owner_org) is required: fill in this cell. "
+         "CKAN refuses a dataset without an organization unless the site allows "
+         "unowned datasets, a setting sites do not reveal."),
     ]
     assert imported.returncode == 1
     assert "Nothing was sent" in imported.stdout

@@ -1,5 +1,5 @@
-"""The generic smoke (issue 17): every command against a REAL CKAN 2.12 running
-ckanext-scheming's stock ``ckan_dataset.yaml`` (the ``ckan_stock_site`` dev catalogue: type
+"""The generic smoke (issue 17): every command against a REAL CKAN (2.12 and 2.9: the
+``generic_site`` fixture) running ckanext-scheming's stock ``ckan_dataset.yaml`` (type
 ``dataset``, no BC plugin), through the real entry point and never with ``--type``.
 
 template (with and without ``--example``) -> check with planted mistakes at their cells ->
@@ -49,17 +49,17 @@ def _fill(ws: Any, rows: list[dict[str, Any]], first: int = 2) -> None:
 
 
 @pytest.fixture(scope="module")
-def smoke(ckan_stock_site: CkanSite, tmp_path_factory) -> dict[str, Any]:
+def smoke(generic_site: CkanSite, tmp_path_factory) -> dict[str, Any]:
     """The blank template of the site, and the 10 datasets / 20 resources to fill it with."""
     folder = tmp_path_factory.mktemp("stock")
     blank = folder / "template.xlsx"
-    out = run_cli("template", "-o", blank, "--url", ckan_stock_site.url,
-                  env=_env(ckan_stock_site))
+    out = run_cli("template", "-o", blank, "--url", generic_site.url,
+                  env=_env(generic_site))
     assert (out.returncode, out.stderr) == (0, ""), out.stderr
-    licence = next(lic for lic in _action(ckan_stock_site, "license_list")
+    licence = next(lic for lic in _action(generic_site, "license_list")
                    if lic["id"] == "cc-by")
     prefix = f"smoke-{uuid.uuid4().hex[:8]}"
-    org = ckan_stock_site.child_org.name
+    org = generic_site.child_org.name
     datasets = [{
         "title": f"Smoke dataset {i}", "name": f"{prefix}-{i}", "notes": f"Notes of {i}.",
         "tag_string": "alpha, beta", "license_id": licence["title"], "owner_org": org,
@@ -98,17 +98,17 @@ def test_template_has_the_stock_fields_and_marks_name_and_organization(smoke) ->
     assert dict(wb["meta"].iter_rows(values_only=True))["schema_type"] == "dataset"
 
 
-def test_example_template_passes_its_own_check(ckan_stock_site, tmp_path) -> None:
+def test_example_template_passes_its_own_check(generic_site, tmp_path) -> None:
     book = tmp_path / "example.xlsx"
-    made = run_cli("template", "-o", book, "--url", ckan_stock_site.url, "--example",
-                   env=_env(ckan_stock_site))
+    made = run_cli("template", "-o", book, "--url", generic_site.url, "--example",
+                   env=_env(generic_site))
     assert made.returncode == 0, made.stderr
-    out = run_cli("check", book, "--url", ckan_stock_site.url, "--no-report",
-                  env=_env(ckan_stock_site))
+    out = run_cli("check", book, "--url", generic_site.url, "--no-report",
+                  env=_env(generic_site))
     assert (out.returncode, out.stdout, out.stderr) == (0, "Checked 2 rows: no errors.\n", "")
 
 
-def test_check_finds_planted_mistakes_at_their_cells(ckan_stock_site, smoke) -> None:
+def test_check_finds_planted_mistakes_at_their_cells(generic_site, smoke) -> None:
     datasets = [dict(d) for d in smoke["datasets"][:5]]
     datasets[0]["name"] = None  # B2: the stock name uses not_empty
     datasets[1]["owner_org"] = None  # F3: CKAN's owner_org_validator
@@ -119,8 +119,8 @@ def test_check_finds_planted_mistakes_at_their_cells(ckan_stock_site, smoke) -> 
     resources[1]["url"] = "example.org/no-scheme.csv"  # resources!B3
     book = _workbook(smoke, "mistakes.xlsx", datasets, resources)
     report = smoke["folder"] / "mistakes.json"
-    out = run_cli("check", book, "--url", ckan_stock_site.url, "--no-report", "--json",
-                  report, env=_env(ckan_stock_site))
+    out = run_cli("check", book, "--url", generic_site.url, "--no-report", "--json",
+                  report, env=_env(generic_site))
     assert out.returncode == 1, out.stderr
     found = [(p["sheet"], p["cell"], p["code"])
              for p in json.loads(report.read_text())["problems"]]
@@ -140,8 +140,8 @@ def _stored(site: CkanSite, name: str) -> dict[str, Any]:
     return _action(site, "package_show", id=name)  # type: ignore[no-any-return]
 
 
-def test_import_reimport_export_edit_reimport(ckan_stock_site, smoke) -> None:
-    site, env = ckan_stock_site, _env(ckan_stock_site)
+def test_import_reimport_export_edit_reimport(generic_site, smoke) -> None:
+    site, env = generic_site, _env(generic_site)
     book = _workbook(smoke, "good.xlsx", smoke["datasets"], smoke["resources"])
     first = run_cli("import", book, "--url", site.url, env=env)
     assert first.returncode == 0, first.stdout + first.stderr

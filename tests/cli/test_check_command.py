@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from importer.schema import data_path
+from tests.bcfake import ORGS, TOKEN, check_site
 from tests.cli.clirun import run_cli
 from tests.fakeckan import fake_ckan
 
@@ -105,34 +104,6 @@ def test_cannot_run_exits_2_with_one_line(valid: Path, args: list[str], message:
     assert out.stderr == message.format(dir=folder) + "\n"
     assert out.stdout == ""
     assert VALID.read_bytes() == valid.read_bytes()
-
-
-ORGS = [{"id": f"00000000-0000-0000-0000-00000000000{i}", "name": name, "title": title}
-        for i, (name, title) in enumerate([("devcat-ministry", "Dev Catalogue Ministry"),
-                                           ("devcat-branch", "Dev Catalogue Branch"),
-                                           ("devcat-agency", "Dev Catalogue Agency")])]
-TOKEN = "secret-token-1234567890"
-SCHEMA = json.loads(data_path("bcdc_dataset.expanded.json").read_text())
-LICENCES = json.loads(data_path("bcdc_licenses.json").read_text())
-
-
-def check_site(orgs: list[dict[str, str]], token: str) -> dict[str, Any]:
-    """The read-only actions ``check --url`` calls, from the bundled schema and licences;
-    ``organization_list_for_user`` lists ``orgs`` only for ``token`` (anonymous callers may
-    create datasets nowhere, as on a real site)."""
-
-    def organization_show(body: dict[str, Any], _authorization: str | None) -> Any:
-        found = [o for o in orgs if body.get("id") in (o["id"], o["name"])]
-        return found[0] if found else (
-            "error", 404, {"__type": "Not Found Error", "message": "Not found"})
-
-    return {
-        "scheming_dataset_schema_show": SCHEMA,
-        "license_list": LICENCES,
-        "organization_list_for_user": lambda _body, authorization: (
-            orgs if authorization == token else []),
-        "organization_show": organization_show,
-    }
 
 
 def test_url_checks_against_the_site_and_never_shows_the_token(valid: Path) -> None:

@@ -61,3 +61,85 @@ def test_check_with_a_bad_mapping_is_one_line_exit_2(tmp_path: Path) -> None:
     assert (out.returncode, out.stdout) == (2, "")
     assert out.stderr == ("Error: m.json, datasets: 'Branch' maps to 'organisation', which "
                           "is not a column of this schema\n")
+
+
+# -- a workbook made from an older template (issue 15, item 1) ----------------------------
+
+def test_columns_proposes_an_older_templates_renames(tmp_path: Path) -> None:
+    from tests.read.oldbooks import older_template
+
+    book = older_template(tmp_path / "old.xlsx")
+    out_path = tmp_path / "mapping.json"
+    out = run_cli("columns", book, "-o", out_path)
+    assert (out.returncode, out.stderr) == (0, "")
+    lines = [line for line in out.stdout.splitlines()
+             if "[same name as the template column]" not in line]
+    digest = _current_digest()[:12]
+    assert lines == [
+        "This workbook was made from an older template (schema digest 0123456789ab, current "
+        f"{digest}): 3 column(s) renamed, 1 retired, 1 new.",
+        "Sheet 'datasets', headers in row 1:",
+        "  'edc_state' -> publish_state  [renamed: a known rename in the schema's history]",
+        "  'iso_topic_string' -> (ignored)  [retired: no longer in the schema, so its values "
+        "are not imported]",
+        "  'retention_expiry' -> retention_expiry_date  [renamed: spelled like this column]",
+        "  New columns this workbook does not have: support_url",
+        "Sheet 'resources', headers in row 1:",
+        "  'download_url' -> url  [renamed: a usual name for this column]",
+        f"Wrote {out_path}. Review it (a column set to null is ignored), then: "
+        f"bcdc-import check {book} --columns {out_path}"]
+    columns = json.loads(out_path.read_text())
+    assert {h: c for h, c in columns["datasets"]["columns"].items() if h != c} == {
+        "edc_state": "publish_state", "iso_topic_string": None,
+        "retention_expiry": "retention_expiry_date"}
+    assert {h: c for h, c in columns["resources"]["columns"].items() if h != c} == {
+        "download_url": "url"}
+
+
+def _current_digest() -> str:
+    from importer.schema import load_bundled
+
+    return load_bundled().digest
+
+
+def test_check_an_older_template_without_and_with_the_proposed_mapping(tmp_path: Path) -> None:
+    from tests.read.oldbooks import older_template
+
+    book = older_template(tmp_path / "old.xlsx")
+    report = tmp_path / "old.json"
+    out = run_cli("check", book, "--json", report, "--no-report")
+    assert (out.returncode, out.stderr) == (1, "")
+    assert out.stdout.startswith("Checked 2 rows: 1 with errors; 4 errors, 3 warnings.\n")
+    how = ("run: bcdc-import columns old.xlsx -o mapping.json, then check with --columns "
+           "mapping.json (or copy your rows into a new template).")
+    assert ("  datasets!D1: error renamed-column: Column D ('edc_state') was renamed "
+            "'publish_state' (State) in the current schema, and this workbook was made from an "
+            f"older template, so its values are not read. To read them, {how}\n") in out.stdout
+    found = [(p["cell"], p["code"], p["severity"]) for p in json.loads(report.read_text())
+             ["problems"] if p["row"] == 1 and p["cell"]]
+    assert found == [("D1", "renamed-column", "error"), ("G1", "retired-column", "warning"),
+                     ("AO1", "renamed-column", "error"), ("C1", "renamed-column", "error")]
+    mapping = tmp_path / "mapping.json"
+    assert run_cli("columns", book, "-o", mapping).returncode == 0
+    out = run_cli("check", book, "--columns", mapping, "--json", report, "--no-report")
+    assert (out.returncode, out.stderr) == (0, "")
+    assert out.stdout.startswith("Checked 2 rows: no errors (2 warnings).\n")
+    assert [(p["cell"], p["code"], p["message"]) for p in json.loads(report.read_text())
+            ["problems"] if p["row"] == 1] == [
+        ("G1", "retired-column", "Column G ('iso_topic_string') is no longer in the schema "
+         "(this workbook was made from an older template), so its values are not imported.")]
+
+
+def test_columns_flags_the_new_columns_that_are_required(tmp_path: Path) -> None:
+    from tests.read.oldbooks import older_template
+
+    book = older_template(tmp_path / "old.xlsx", {"support_url": None, "purpose": None,
+                                                  "view_audience": "audience_old"}, {})
+    out = run_cli("columns", book, "-o", tmp_path / "m.json")
+    assert (out.returncode, out.stderr) == (0, "")
+    lines = out.stdout.splitlines()
+    assert "  'audience_old' -> (ignored)  [retired: no longer in the schema, so its values " \
+        "are not imported]" in lines
+    assert ("  New columns this workbook does not have: support_url, purpose, "
+            "view_audience (required)") in lines
+    assert "  Required columns no header maps to: view_audience" in lines

@@ -47,35 +47,47 @@ def _with_ids(pkg: dict[str, Any], ids: list[str]) -> dict[str, Any]:
 
 
 class _Site(FakeTransport):
-    """Answers the create with the resource ids it was sent; the look-up after the run
-    with ours (``later="ours"``) or another run's (``"theirs"``)."""
+    """Answers the create with the resource ids it was sent; the look-ups after the run
+    (search, then the database) with ours (``later="ours"``) or another run's
+    (``"theirs"``); ``indexed=False``: the search index does not have the record yet."""
 
-    def __init__(self, stored: dict[str, Any], later: str):
+    def __init__(self, stored: dict[str, Any], later: str, indexed: bool = True):
         super().__init__([_ok([{"id": "org-1", "name": "org-one"}]),  # rights
                           _ok({"results": []})])  # the rename check's title search
-        self.stored, self.later = stored, later
+        self.stored, self.later, self.indexed = stored, later, indexed
+        self.ours: list[str] | None = None  # the resource ids the create was sent
 
     def post(self, action: str, data: dict[str, Any]) -> Answer:
+        ids = self.ours if self.later == "ours" else ["their-1", "their-2"]
         if action == "package_create":
             self.ours = [r["id"] for r in data["resources"]]
             self.script.append(_ok(_with_ids(self.stored, self.ours)))
+        elif action == "package_search" and self.ours is not None:  # after the create
+            found = [_with_ids(self.stored, ids)] if self.indexed else []
+            self.script.append(_ok({"count": len(found), "results": found}))
         elif action == "package_show":
-            ids = self.ours if self.later == "ours" else ["their-1", "their-2"]
             self.script.append(_ok(_with_ids(self.stored, ids)))
         return super().post(action, data)
 
 
-@pytest.mark.parametrize(("later", "status", "message"), [
-    # the record still holds our resources: our create stands (one look-up more)
-    ("ours", "created", "created"),
+@pytest.mark.parametrize(("later", "indexed", "status", "message", "after"), [
+    # the index shows the record holding our resources: our create stands, and the
+    # database is not asked (one search for the whole run)
+    ("ours", True, "created", "created", ["package_search"]),
+    # the index does not have it yet: the database is asked; our create stands
+    ("ours", False, "created", "created", ["package_search", "package_show"]),
     # another run's create of the same name saved over ours, with the same values:
-    # that run counts it
-    ("theirs", "unchanged", f"{REPLACED}, with this row's values"),
+    # that run counts it (the index shows their resources; the database confirms)
+    ("theirs", True, "unchanged", f"{REPLACED}, with this row's values",
+     ["package_search", "package_show"]),
+    ("theirs", False, "unchanged", f"{REPLACED}, with this row's values",
+     ["package_search", "package_show"]),
 ])
 def test_a_create_replaced_by_another_runs_create_is_not_counted_twice(
-        tmp_path: Path, later: str, status: str, message: str) -> None:
+        tmp_path: Path, later: str, indexed: bool, status: str, message: str,
+        after: list[str]) -> None:
     body = package_body("p", 1, "org-1")
-    transport = _Site(stored_from(body, "pkg-1"), later)
+    transport = _Site(stored_from(body, "pkg-1"), later, indexed)
     client = Client(transport, sleep=lambda _s: None, rng=random.Random(1))
     journal = tmp_path / "run.journal.jsonl"
     result = import_records([make_record(body, 2)], client, LAYOUT,
@@ -85,7 +97,7 @@ def test_a_create_replaced_by_another_runs_create_is_not_counted_twice(
     assert (outcome.name, str(outcome.status), outcome.message, outcome.record_id) == (
         "p-dataset-1", status, message, "pkg-1")
     assert transport.sent == ["organization_list_for_user", "package_search",
-                              "package_create", "package_show"]
+                              "package_create", *after]
     rows = [json.loads(line) for line in journal.read_text().splitlines()]
     last = [r for r in rows if r.get("type") == "row"][-1]  # the journal's word stands
     assert (last["status"], last["message"]) == (status, message)
@@ -98,7 +110,8 @@ def test_a_replaced_create_whose_values_differ_is_a_located_conflict() -> None:
     theirs = _with_ids(stored_from(body, "pkg-1"), ["their-1", "their-2"])
     theirs["title"] = "Their title"
     client = _client([_ok(_with_ids(stored_from(body, "pkg-1"), ["rid-1", "rid-2"])),
-                      _ok(theirs)])
+                      _ok({"count": 1, "results": [theirs]}),  # the index: theirs
+                      _ok(theirs)])  # the database says so too
     engine = Engine(client, LAYOUT, workers=1)
     [first] = engine.run([plan], lambda _o: None)
     assert first.status is Status.CREATED

@@ -22,11 +22,13 @@ _ADDRESS = re.compile(r"on (http://127\.0\.0\.1:\d+/)")
 @contextmanager
 def serve(site_url: str, jobs: Path, *extra: str,
           env: dict[str, str] | None = None) -> Iterator[str]:
-    """``bcdc-import serve`` on a free port; yields its address (as it printed it)."""
+    """``bcdc-import serve`` on a free port; yields its address (as it printed it).
+    ``site_url`` empty: ``extra`` names the site (``--site NAME``)."""
     environ = {k: v for k, v in os.environ.items() if k != "CKAN_API_TOKEN"}
     environ.update(env or {})
     proc = subprocess.Popen(
-        [sys.executable, "-m", "importer", "serve", "--url", site_url, "--port", "0",
+        [sys.executable, "-m", "importer", "serve", *(["--url", site_url] if site_url else []),
+         "--port", "0",
          "--jobs", str(jobs), *extra],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environ)
     try:

@@ -1,10 +1,12 @@
 """Fixtures of the web tests: an app whose jobs run at once, in the request (no threads),
-and a helper that reads the CSRF token from a page as a browser's form would send it."""
+working with a stand-in BC site (the bundled schema and licences, the dev catalogue's
+organizations: the web app checks against its site), and a helper that reads the CSRF
+token from a page as a browser's form would send it."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,8 @@ from flask.testing import FlaskClient
 from importer.web import Settings, create_app
 from importer.web.jobs import JobStore
 from importer.web.tasks import run_job
+from tests.bcfake import ORGS, TOKEN, check_site
+from tests.fakeckan import fake_ckan
 
 #: an address where nothing answers: a job that needs the site fails at once
 NO_SITE = "http://127.0.0.1:9"
@@ -35,10 +39,17 @@ class SyncRunner:
 MakeApp = Callable[..., Flask]
 
 
+@pytest.fixture(scope="session")
+def bc_fake() -> Iterator[str]:
+    """The URL of a stand-in BC site that answers the check's read-only actions."""
+    with fake_ckan(check_site(ORGS, TOKEN)) as (url, _calls):
+        yield url
+
+
 @pytest.fixture
-def make_app(tmp_path: Path) -> MakeApp:
+def make_app(tmp_path: Path, bc_fake: str) -> MakeApp:
     def make(**overrides: Any) -> Flask:
-        fields: dict[str, Any] = {"site_url": NO_SITE, "jobs_dir": tmp_path / "jobs",
+        fields: dict[str, Any] = {"site_url": bc_fake, "jobs_dir": tmp_path / "jobs",
                                   "secret_key": b"k" * 32}
         fields.update(overrides)
         return create_app(Settings(**fields), make_runner=SyncRunner)

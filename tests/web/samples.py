@@ -36,3 +36,22 @@ def xss_workbook(tmp: Path) -> Path:
     sheet.append(["<script>alert(1)</script>", "<img src=x onerror=alert(2)>"])
     book.save(path)
     return path
+
+
+def long_sample(tmp: Path, datasets: int = 60) -> tuple[Path, str]:
+    """:func:`unique_sample` with its dataset rows repeated (names and titles made unique)
+    up to ``datasets`` rows: more than one page of the grid (50 rows a page)."""
+    path, prefix = unique_sample(tmp)
+    book = load_workbook(path)
+    sheet = book["datasets"]
+    originals = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)
+                 if row[0].value]
+    copy = 0
+    while sheet.max_row - 1 < datasets:
+        values = list(originals[copy % len(originals)])
+        copy += 1
+        values[0] = f"{values[0]} (copy {copy})"
+        values[1] = f"{str(values[1])[:90]}-c{copy}"
+        sheet.append(values)
+    book.save(path)
+    return path, prefix

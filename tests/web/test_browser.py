@@ -19,7 +19,7 @@ from importer.devcat.testsite import CkanSite
 from tests.cli.clirun import run_cli
 from tests.reportdump import dump_report
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, marked_cells, serious_violations, serve
-from tests.web.samples import unique_sample, xss_workbook
+from tests.web.samples import long_sample, unique_sample, xss_workbook
 
 # In CI (CI=true) a missing browser fails the tests: a skip would hide a broken install step.
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(
@@ -76,6 +76,14 @@ def saved(download: Any, folder: Path) -> Path:
     return path
 
 
+def cli_check(site: CkanSite, path: Path, *more: Any) -> Any:
+    """``bcdc-import check PATH --url SITE``: the check the web app makes (against its site;
+    the org admin's token may create datasets in every organization the site lists, as the
+    web check, made before any token is given, accepts them)."""
+    return run_cli("check", path, "--url", site.url, *more,
+                   env={"CKAN_API_TOKEN": site.admin_token})
+
+
 def no_serious(page: Any) -> None:
     assert serious_violations(page) == []
 
@@ -95,6 +103,7 @@ def test_template_download_opens_in_openpyxl(server: str, page: Any, tmp_path: P
 
 
 def test_mistakes_sample_shows_its_problems_at_their_cells(server: str, page: Any,
+                                                          ckan_site: CkanSite,
                                                           tmp_path: Path) -> None:
     upload(page, server, MISTAKES)
     found = marked_cells(page)
@@ -114,7 +123,7 @@ def test_mistakes_sample_shows_its_problems_at_their_cells(server: str, page: An
     web = saved(info.value, tmp_path / "web")
     copy = tmp_path / MISTAKES.name
     shutil.copy(MISTAKES, copy)
-    assert run_cli("check", copy).returncode == 1
+    assert cli_check(ckan_site, copy).returncode == 1
     assert web.name == "datasets-with-mistakes-report.xlsx"
     assert dump_report(web) == dump_report(tmp_path / "datasets-with-mistakes-report.xlsx")
 
@@ -292,7 +301,7 @@ def upload_to_matching(page: Any, server: str) -> None:
 
 
 def test_inventory_matched_checked_and_the_cli_agrees(
-        server: str, page: Any, tmp_path: Path) -> None:
+        server: str, page: Any, ckan_site: CkanSite, tmp_path: Path) -> None:
     upload_to_matching(page, server)
     no_serious(page)
     for header, target in (("Show contact?", "contacts_1_displayed"),
@@ -318,7 +327,7 @@ def test_inventory_matched_checked_and_the_cli_agrees(
     web = saved(info.value, tmp_path / "web")
     copy = tmp_path / INVENTORY.name
     shutil.copy(INVENTORY, copy)
-    assert run_cli("check", copy, "--columns", mapping).returncode == 1
+    assert cli_check(ckan_site, copy, "--columns", mapping).returncode == 1
     assert dump_report(web) == dump_report(tmp_path / "inventory-report.xlsx")
     # the same headers again: the saved mapping is offered, one Enter applies it
     upload_to_matching(page, server)
@@ -382,6 +391,131 @@ def test_five_ticked_rows_are_planned_and_imported_the_rest_not_selected(
     assert all(n.startswith(prefix) for n in names.values())
 
 
+def ticked(page: Any) -> list[str]:
+    return page.eval_on_selector_all("input[name=row]:checked", "els => els.map(e => e.value)")
+
+
+def press(page: Any, selector: str, key: str = "Enter") -> None:
+    """Focus ``selector`` and press ``key`` (keyboard only)."""
+    page.focus(selector)
+    page.keyboard.press(key)
+
+
+#: datasets-with-mistakes.xlsx: rows with no error, and rows with no problem at all
+VALID_ROWS = [11, 12, 13, 14, 15, 16, 18, 20, 22, 23]
+CLEAN_ROWS = [13, 14, 15, 16, 18, 20, 22, 23]
+
+
+def test_selection_buttons_tick_as_named_and_the_ticks_survive_a_reload(
+        server: str, page: Any) -> None:
+    upload(page, server, MISTAKES)
+    assert page.is_visible("#select-tools")
+    assert page.inner_text("#selection-count") == "0 rows selected"
+    assert page.get_attribute("#selection-count", "aria-live") == "polite"
+    press(page, "#select-valid")
+    assert ticked(page) == [f"datasets!{n}" for n in VALID_ROWS]
+    assert page.inner_text("#selection-count") == "10 rows selected"
+    assert page.is_checked("#choose-ticked")
+    no_serious(page)
+    press(page, "#select-clean", "Space")
+    assert ticked(page) == [f"datasets!{n}" for n in CLEAN_ROWS]
+    assert page.inner_text("#selection-count") == "8 rows selected"
+    press(page, "#tick-13", "Space")
+    press(page, "#tick-2", "Space")
+    assert ticked(page) == [f"datasets!{n}" for n in [2, 14, 15, 16, 18, 20, 22, 23]]
+    assert page.inner_text("#selection-count") == "8 rows selected"
+    page.reload()
+    assert ticked(page) == [f"datasets!{n}" for n in [2, 14, 15, 16, 18, 20, 22, 23]]
+    assert page.is_checked("#choose-ticked")
+    press(page, "#select-clear")
+    assert ticked(page) == []
+    assert page.inner_text("#selection-count") == "0 rows selected"
+    page.reload()
+    assert ticked(page) == []
+
+
+def test_ticks_on_two_grid_pages_are_kept_and_planned_exactly(
+        server: str, page: Any, ckan_site: CkanSite, tmp_path: Path) -> None:
+    path, _ = long_sample(tmp_path, 60)
+    upload(page, server, path)
+    assert "60 of 60 rows shown" in page.inner_text("#h-grid ~ p")
+    assert "Page 1 of 2" in page.inner_text("nav.pager")
+    for number in (3, 40):
+        press(page, f"#tick-{number}", "Space")
+    assert page.inner_text("#selection-count") == "2 rows selected"
+    with page.expect_navigation():
+        press(page, "nav.pager a[rel=next]")
+    assert page.locator("#tick-3").count() == 0
+    assert page.inner_text("#selection-count") == "2 rows selected"
+    for number in (55, 61):
+        press(page, f"#tick-{number}", "Space")
+    assert ticked(page) == ["datasets!55", "datasets!61"]
+    assert page.inner_text("#selection-count") == "4 rows selected"
+    no_serious(page)
+    with page.expect_navigation():
+        press(page, "nav.pager a[rel=prev]")
+    assert ticked(page) == ["datasets!3", "datasets!40"]
+    assert page.is_checked("#choose-ticked")
+    # the plan, sent from page 1: the ticks of page 2 go with it
+    page.fill("#token-plan", ckan_site.admin_token)
+    press(page, "#plan-form button[type=submit]")
+    page.wait_for_selector("#plan-text", timeout=180_000)
+    assert row_statuses(page, "#plan-rows") == {
+        f"datasets!{n}": "would create" if n in (3, 40, 55, 61) else "not selected"
+        for n in range(2, 62)}
+
+
+def test_a_typed_reference_opens_its_cell_and_a_multi_select_is_a_list_box(
+        server: str, page: Any) -> None:
+    upload(page, server, MISTAKES)
+    with page.expect_navigation():
+        press(page, "nav[aria-label=Sheets] >> text=resources")
+    page.focus("#edit-cell")
+    page.keyboard.type("resources!AB2")
+    page.keyboard.press("Enter")  # opens the cell (does not save)
+    assert page.evaluate("document.activeElement.id") == "edit-choice"
+    assert page.evaluate("document.activeElement.multiple") is True
+    selected = page.eval_on_selector_all("#edit-choice option:checked",
+                                         "os => os.map(o => o.value)")
+    assert selected == ["environment", "farming"]
+    assert page.locator("#edit-choice option").count() == 20  # no blank: choose none
+    no_serious(page)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # saved untouched: the cell's own text is kept
+    page.wait_for_selector("h1:has-text('Check of')", timeout=120_000)
+    assert page.evaluate("document.activeElement.dataset.ref") == "resources!AB2"
+    assert page.inner_text("td[data-ref='resources!AB2']") == "farming, environment"
+
+
+def test_without_script_a_choice_cell_is_corrected_with_its_drop_down(
+        server: str, browser: Any) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    upload(page, server, MISTAKES)  # the running page refreshes itself (noscript)
+    assert ("datasets", "AE3", "not-a-choice") in marked_cells(page)
+    assert page.is_hidden("#select-tools")
+    page.focus("#open-cell")  # the "Open a cell" form (noscript), keyboard only
+    page.keyboard.type("datasets!AE3")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "edit-choice"  # autofocus
+    assert page.is_hidden("#edit-text")
+    options = page.eval_on_selector_all("#edit-choice option", "os => os.map(o => o.text)")
+    assert options[0] == "(blank: empty the cell)" and options[1].endswith(" (not in the list)")
+    assert options[2:] == ["Public", "Government and Business BCeID", "Government",
+                           "Named users"]
+    page.keyboard.press("ArrowDown")
+    assert page.input_value("#edit-choice") == "Public"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == \
+        "Save the cell and check again"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Check of')", timeout=120_000)
+    assert ("datasets", "AE3", "not-a-choice") not in marked_cells(page)
+    assert page.inner_text("td[data-ref='datasets!AE3']") == "Public"
+    context.close()
+
+
 def tab_to(page: Any, selector: str, limit: int = 400, back: bool = False) -> None:
     """Press Tab (Shift+Tab with ``back``) until the focused element matches ``selector``
     (keyboard only)."""
@@ -406,6 +540,47 @@ def unique_inventory(tmp: Path) -> tuple[Path, str]:
                 cell.value = f"{prefix}-{cell.value}"
     book.save(path)
     return path, prefix
+
+
+#: the planted mistakes in choice columns, and the first options of their drop-downs
+PICKED = {"Inventory!F7": ["(blank: empty the cell)",
+                           "Creative Commons Attribution 4.0 (not in the list)",
+                           "Open Government Licence - British Columbia"],
+          "Inventory!L16": ["(blank: empty the cell)", "Publc (not in the list)", "Public",
+                            "Government and Business BCeID", "Government", "Named users"]}
+
+
+def pick_with_the_keyboard(page: Any, cell: str, value: str) -> None:
+    """In the drop-down Enter opened on ``cell``: the current value is kept (marked) and
+    selected, Escape goes back to the cell unsaved, the arrow keys (L16) or the first
+    letters (F7) choose ``value`` without leaving the drop-down."""
+    assert page.evaluate("document.activeElement.id") == "edit-choice"
+    assert page.is_hidden("#edit-text")
+    options = page.eval_on_selector_all("#edit-choice option", "os => os.map(o => o.text)")
+    assert options[:len(PICKED[cell])] == PICKED[cell]
+    assert page.evaluate("document.querySelector('#edit-choice').selectedOptions[0].text") \
+        == PICKED[cell][1]
+    assert cell in page.inner_text("#edit-choice-label")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.id") == "edit-choice"
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement.dataset.ref") == cell
+    assert page.is_hidden("#edit-pick") and page.is_visible("#edit-text")
+    page.keyboard.press("Enter")
+    assert page.input_value("#edit-choice") == PICKED[cell][1].split(" (not in")[0]
+    if cell == "Inventory!L16":
+        page.keyboard.press("ArrowDown")
+        if SHOTS:
+            top, bottom = page.evaluate("""() => [
+                document.getElementById("h-grid").getBoundingClientRect().top,
+                document.getElementById("edit-form").getBoundingClientRect().bottom,
+            ].map((y) => y + window.scrollY)""")
+            page.screenshot(path=str(DOCS / "web-grid-edit.png"), full_page=True, clip={
+                "x": 0, "y": top - 10, "width": 1400, "height": bottom - top + 20})
+    else:
+        page.keyboard.type(value)
+    assert page.evaluate("document.activeElement.id") == "edit-choice"
+    assert page.input_value("#edit-choice") == value
 
 
 def test_keyboard_only_match_fix_download_check_and_import(
@@ -439,22 +614,25 @@ def test_keyboard_only_match_fix_download_check_and_import(
         tab_to(page, f"td[data-ref='{cell}']")
         if n == 0:
             no_serious(page)
-            if SHOTS:
-                page.keyboard.press("Enter")
-                page.keyboard.press("Escape")
         page.keyboard.press("Enter")
-        assert page.evaluate("document.activeElement.id") == "edit-value"
         assert page.input_value("#edit-cell") == cell
-        page.keyboard.press("Control+A")
-        page.keyboard.type(value)
-        page.keyboard.press("Enter")
+        if cell in PICKED:  # a choice column: its drop-down, keyboard only
+            pick_with_the_keyboard(page, cell, value)
+        else:
+            assert page.evaluate("document.activeElement.id") == "edit-value"
+            assert page.is_hidden("#edit-pick")
+            page.keyboard.press("Control+A")
+            page.keyboard.type(value)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
         page.wait_for_selector("h1:has-text('Check of')", timeout=120_000)
+        # the problem is gone from the cell, and the cell has the focus again
+        assert [c for c in marked_cells(page) if f"{c[0]}!{c[1]}" == cell] == []
+        assert page.evaluate("document.activeElement.dataset.ref") == cell
+        assert page.inner_text(f"td[data-ref='{cell}']") == value
     no_serious(page)
     assert marked_cells(page) == []
     assert "No errors" in page.inner_text("p.summary")
-    if SHOTS:
-        page.screenshot(path=str(DOCS / "web-grid-edit.png"), full_page=True,
-                        clip={"x": 0, "y": 0, "width": 1400, "height": 1100})
     with page.expect_download() as info:
         tab_to(page, "a[href$='/files/corrected']", back=True)
         page.keyboard.press("Enter")
@@ -464,7 +642,7 @@ def test_keyboard_only_match_fix_download_check_and_import(
         tab_to(page, "a[href$='/files/columns.json']")
         page.keyboard.press("Enter")
     mapping = saved(info.value, tmp_path / "web")
-    assert run_cli("check", corrected, "--columns", mapping).returncode == 0
+    assert cli_check(ckan_site, corrected, "--columns", mapping).returncode == 0
     # import, keyboard only: the token, the plan, the import
     tab_to(page, "#token-plan")
     page.keyboard.type(ckan_site.admin_token)

@@ -106,7 +106,7 @@ def test_export_job_writes_the_organization_workbook(
 def test_live_template_has_the_sites_organizations(make_app: MakeApp,
                                                    ckan_site: CkanSite) -> None:
     client = make_app(site_url=ckan_site.url).test_client()
-    answer = client.get("/template?source=site")
+    answer = client.get("/template")
     assert answer.status_code == 200
     book = load_workbook(io.BytesIO(answer.data))
     text = " ".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows()

@@ -269,3 +269,90 @@ def test_the_grid_is_an_aria_grid_and_bad_cells_point_to_their_message(
         assert message and message.group(1).startswith(f"{severity}: "), target
     # every other data cell is reachable by the arrow keys (tabindex -1), not by Tab
     assert page.count('<td tabindex="-1" data-ref="Inventory!') == 20 * 20 - len(cells)
+
+
+# -- issue 15 item 1: a workbook made from an older template ------------------------------
+
+def changes_marked(page: str) -> dict[str, str]:
+    """header -> the text of its Change cell (renamed / retired / unchanged)."""
+    return {html.unescape(h): m for h, m in re.findall(
+        r'<tr data-header="([^"]*)">.*?<td class="change" id="change-[^"]+">(?:<span '
+        r'class="change-\w+">)?(\w+)', page, re.DOTALL)}
+
+
+def test_an_older_template_goes_to_the_matching_step_with_each_change_marked(
+        client: FlaskClient, tmp_path: Path) -> None:
+    from importer.schema import load_bundled
+    from tests.read.oldbooks import older_template
+
+    current = load_bundled().digest[:12]
+    answer = upload(client, older_template(tmp_path / "old.xlsx"))
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert "<h1>Match the columns of old.xlsx</h1>" in page
+    assert '<h2 id="h-older">This workbook was made from an older template</h2>' in page
+    assert ('<p id="older-summary">This workbook was made from an older template (schema '
+            f'digest 0123456789ab, current {current}): 3 column(s) renamed, 1 retired, 1 '
+            'new.</p>') in page
+    marks = changes_marked(page)
+    assert {h: m for h, m in marks.items() if m != "unchanged"} == {
+        "edc_state": "renamed", "iso_topic_string": "retired", "retention_expiry": "renamed",
+        "download_url": "renamed"}
+    assert len(marks) == len(selects(page))  # every line is marked, in text
+    chosen = selects(page)
+    assert [chosen[h] for h in ("edc_state", "iso_topic_string", "retention_expiry",
+                                "download_url", "title")] == [
+        "publish_state", "", "retention_expiry_date", "url", "title"]
+    new = re.search(r'<div class="new-columns" id="new-datasets">(.*?)</div>', page, re.DOTALL)
+    assert new is not None
+    assert re.findall(r'<li><span class="change">new</span> <code>([^<]+)</code>',
+                      new.group(1)) == ["support_url"]
+    assert 'id="new-resources"' not in page
+    assert 'aria-describedby="change-datasets-3 why-datasets-3"' in page
+
+
+def test_confirming_an_older_templates_mapping_checks_it_with_the_retired_column_named(
+        client: FlaskClient, tmp_path: Path) -> None:
+    from tests.read.oldbooks import older_template
+
+    first = upload(client, older_template(tmp_path / "old.xlsx"))
+    checked = confirm(client, first.request.path, first.get_data(as_text=True), {})
+    page = checked.get_data(as_text=True)
+    assert checked.status_code == 200
+    assert "Match the columns" not in page
+    assert ("<strong>Column mapping applied:</strong> old-columns.json: 82 column(s) mapped, "
+            "1 ignored") in page
+    report = json.loads(client.get(f"{first.request.path}/files/report.json").get_data())
+    assert report["counts"]["errors"] == 0
+    assert [(p["sheet"], p["cell"], p["code"], p["message"]) for p in report["problems"]] == [
+        ("datasets", "G1", "retired-column", "Column G ('iso_topic_string') is no longer in "
+         "the schema (this workbook was made from an older template), so its values are not "
+         "imported."),
+        ("meta", None, "schema-changed", report["problems"][1]["message"])]
+    assert report["problems"][1]["message"].endswith(
+        "and was checked against the current schema: 3 column(s) renamed, 1 retired, 1 new "
+        "(support_url).")
+
+
+@pytest.mark.parametrize(("datasets", "digest", "note"), [
+    pytest.param({}, None, None, id="the current template"),
+    pytest.param({}, "0" * 64, "all its columns are still in the schema.",
+                 id="older, every column still valid"),
+    pytest.param({"support_url": None}, "0" * 64, "all its columns are still in the schema, "
+                 "and 1 new column(s) are not in it (support_url).", id="older, a new column"),
+])
+def test_an_older_template_whose_columns_all_exist_goes_straight_to_the_check(
+        client: FlaskClient, tmp_path: Path, datasets: dict[str, str | None],
+        digest: str | None, note: str | None) -> None:
+    from importer.schema import load_bundled
+    from tests.read.oldbooks import older_template
+
+    book = older_template(tmp_path / "t.xlsx", datasets, {}, digest or load_bundled().digest)
+    answer = upload(client, book)
+    page = answer.get_data(as_text=True)
+    assert "Match the columns" not in page
+    assert "Column mapping applied" not in page
+    report = json.loads(client.get(f"{answer.request.path}/files/report.json").get_data())
+    notes = [p["message"].split("current schema: ", 1)[1] for p in report["problems"]
+             if p["code"] == "schema-changed"]
+    assert notes == ([] if note is None else [note])

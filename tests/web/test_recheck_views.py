@@ -14,10 +14,10 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from importer.check import check_setup, run_check
+from importer.check import CheckResult, run_check
 from importer.read.edits import load_edits
-from importer.web.jobs import DONE
-from importer.web.tasks import CHECK_STATE, EDITS_JSON
+from importer.web.jobs import DONE, JobStore
+from importer.web.tasks import CHECK_STATE, EDITS_JSON, job_layout
 from tests.web.conftest import MakeApp, csrf, upload
 from tests.web.test_views import MISTAKES, marked_cells
 
@@ -39,11 +39,18 @@ def shown(client: FlaskClient, job_path: str, sheet: str) -> list[tuple[str, str
     return sorted(c for c in marked_cells(page) if c[0] == sheet)
 
 
+def full_check(folder: Path) -> CheckResult:
+    """The job's upload checked again as a whole, against what the job was checked
+    against (the app's site), with the saved edits."""
+    job = JobStore(folder.parent).load(folder.name)
+    layout, resolver = job_layout(job, folder)
+    return run_check(folder / job.input_name, layout, resolver=resolver,
+                     edits=load_edits(folder / EDITS_JSON))
+
+
 def expected(folder: Path, sheet: str) -> list[tuple[str, str, str]]:
     """(sheet, cell, code) of every cell problem of a full check with the saved edits."""
-    source = folder / "input.xlsx"
-    layout, _ = check_setup(None, None, None, source)
-    result = run_check(source, layout, edits=load_edits(folder / EDITS_JSON))
+    result = full_check(folder)
     return sorted((p.sheet, p.cell, p.code) for p in result.problems
                   if p.sheet == sheet and p.cell)
 
@@ -82,9 +89,7 @@ def test_the_counts_reports_and_corrected_workbook_follow_the_edits(app: Flask) 
     before = json.loads(client.get(f"{job_path}/files/report.json").get_data())
     edit(client, job_path, "datasets!B3", VRI1)
     edit(client, job_path, "datasets!I4", "fish.passage@example.gov.bc.ca")
-    source = folder / "input.xlsx"
-    full = run_check(source, check_setup(None, None, None, source)[0],
-                     edits=load_edits(folder / EDITS_JSON))
+    full = full_check(folder)
     page = client.get(job_path).get_data(as_text=True)
     assert (f"{full.rows_checked} rows checked, {full.errors} errors,\n  {full.warnings} "
             f"warnings, {full.rows_with_errors} rows with errors.") in page

@@ -42,10 +42,11 @@ def _redis_bytes(redis: fakeredis.FakeStrictRedis) -> bytes:
     return out
 
 
-def _job(tmp_path: Path, kind: str) -> tuple[JobStore, str]:
+def _job(tmp_path: Path, kind: str,
+         site_url: str = "http://127.0.0.1:9") -> tuple[JobStore, str]:
     store = JobStore(tmp_path / "jobs")
     job = store.create(kind, "owner", filename="datasets.xlsx", input_name="input.xlsx",
-                       options={"site_url": "http://127.0.0.1:9"})
+                       options={"site_url": site_url})
     (store.folder(job.id) / "input.xlsx").write_bytes((ROOT / "samples" /
                                                        "datasets.xlsx").read_bytes())
     return store, job.id
@@ -69,9 +70,10 @@ def test_the_token_waits_under_a_short_lived_key_and_is_deleted_on_pickup(
                            "host or no answer to connect; 2 attempts)")
 
 
-def test_a_check_job_runs_on_a_worker_in_the_same_folder(tmp_path: Path) -> None:
+def test_a_check_job_runs_on_a_worker_in_the_same_folder(tmp_path: Path,
+                                                          bc_fake: str) -> None:
     redis = fakeredis.FakeStrictRedis()
-    store, job_id = _job(tmp_path, "check")
+    store, job_id = _job(tmp_path, "check", bc_fake)
     RQRunner(store, redis).submit(job_id, None)
     SimpleWorker([Queue(QUEUE, connection=redis)], connection=redis).work(burst=True)
     job = store.load(job_id)

@@ -19,7 +19,6 @@ import requests
 from importer.devcat.procs import free_port
 from importer.devcat.services import redis_ping
 from tests.web.browser import serve
-from tests.web.conftest import NO_SITE
 
 ROOT = Path(__file__).resolve().parents[2]
 MISTAKES = ROOT / "samples" / "datasets-with-mistakes.xlsx"
@@ -46,8 +45,9 @@ def redis_url() -> Iterator[str]:
         proc.wait(timeout=20)
 
 
-def test_jobs_wait_for_a_worker_process_and_run_there(redis_url: str, tmp_path: Path) -> None:
-    with serve(NO_SITE, tmp_path / "jobs", "--redis", redis_url) as address:
+def test_jobs_wait_for_a_worker_process_and_run_there(redis_url: str, tmp_path: Path,
+                                                      bc_fake: str) -> None:
+    with serve(bc_fake, tmp_path / "jobs", "--redis", redis_url) as address:
         session = requests.Session()
         page = session.get(address, timeout=30).text
         token = re.search(r'name="csrf_token" value="([^"]+)"', page)
