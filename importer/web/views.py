@@ -244,10 +244,12 @@ def edit_cell(job_id: str) -> BaseResponse:
             **web.store.load(job.id).result, "valid": result.valid, "errors": result.errors,
             "warnings": result.warnings, "rows_with_errors": result.rows_with_errors,
             "edits": len(done[0].edits)})
+    # no #grid when the page comes at once: scrolling to a fragment takes the focus, which
+    # the page's script gives back to the edited cell (the running page drops it anyway)
     return redirect(url_for("bcdc.job", job_id=job.id, sheet=split_ref(ref)[0],
                             page=request.form.get("page", 1, type=int),
                             show=request.form.get("show") or None,
-                            _anchor="grid"), code=303)
+                            _anchor="grid" if done is None else None), code=303)
 
 
 def _check_again(job: Job, folder: Path, ref: str) -> None:
