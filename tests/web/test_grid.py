@@ -17,6 +17,7 @@ from importer.check import check_setup
 from importer.read.reader import read_workbook
 from importer.template.lists import ChoiceLists, Organization
 from importer.web.grid import column_lists, grid_page, row_sets, runs, selected_rows
+from tests.bcfake import ORGS
 from tests.web.conftest import upload
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -154,7 +155,10 @@ def test_the_check_page_carries_the_drop_downs_and_the_selection_data(
     first = upload(client, MISTAKES)
     page = first.get_data(as_text=True)
     editors = embedded(page, "cell-editors")
-    assert {k: v["list"] for k, v in editors["editors"].items()} == DATASET_LISTS
+    # the check is made against the server's site: its organizations are drop-downs too
+    assert {k: v["list"] for k, v in editors["editors"].items()} == {**DATASET_LISTS,
+                                                                      **ORG_LETTERS}
+    assert editors["choices"]["organizations"] == sorted(o["name"] for o in ORGS)
     assert editors["choices"]["publish_state"] == ["DRAFT", "PENDING PUBLISH", "PUBLISHED",
                                                    "PENDING ARCHIVE", "ARCHIVED"]
     assert embedded(page, "row-sets") == {
