@@ -18,12 +18,24 @@ from importer.read import ReadResult, read_workbook, workbook_type
 from importer.read.edits import Edit, apply_edits
 from importer.read.mapping import ColumnMapping
 from importer.read.reader import explain_merged
-from importer.records import DatasetRecord
+from importer.records import DatasetRecord, ResourceRecord
 from importer.schema import Layout, build_layout, load_from_site
 from importer.schema.dataset_type import resolve_dataset_type
 from importer.schema.load import load_bundled_for
 from importer.site import Site
 from importer.validate import validate, validate_resources
+
+
+@dataclass
+class CheckParts:
+    """How a check's problems were found, for re-checking single rows later
+    (:class:`importer.recheck.CheckState`): the problems of the file itself (reading,
+    headers; not tied to a row's values), the resource rows that name no dataset, and the
+    names suggested for their unknown links."""
+
+    file_problems: list[Problem]
+    orphans: list[ResourceRecord]
+    suggestions: dict[str, list[str]]
 
 
 @dataclass
@@ -38,6 +50,7 @@ class CheckResult:
     rows_with_errors: int
     errors: int = field(default=0)
     warnings: int = field(default=0)
+    parts: CheckParts | None = None
 
     @property
     def valid(self) -> bool:
@@ -89,20 +102,19 @@ def _run_check(path: Path, layout: Layout, resolver: Resolver | None,
                mapping: ColumnMapping | None, edits: Sequence[Edit] = ()) -> CheckResult:
     read = apply_edits(read_workbook(Path(path), layout, mapping), edits)
     mapped = map_rows(read, read.layout, resolver or OfflineResolver())
-    problems = [*read.problems, *mapped.problems,
-                *validate(mapped.records, read.layout, mode="check"),
-                *validate_resources(mapped.orphans, read.layout, mode="check")]
+    file_problems = list(read.problems)
     if not read.datasets:
         sheet = next(iter(read.sheets.values())).name if read.sheets else "datasets"
-        problems.append(Problem(
+        file_problems.append(Problem(
             "no-rows", "The datasets sheet has headers but no rows: nothing to check.",
             Severity.ERROR, sheet, read.header_row.get(sheet)))
-    problems = explain_merged(problems, read.merged)
+    file_problems = explain_merged(file_problems, read.merged)
+    problems = [*file_problems,
+                *explain_merged([*mapped.problems,
+                                 *validate(mapped.records, read.layout, mode="check"),
+                                 *validate_resources(mapped.orphans, read.layout,
+                                                     mode="check")], read.merged)]
     problems.sort(key=sort_key)
-    headers = set(read.header_row.items())
-    bad_rows = {(p.sheet, p.row) for p in problems
-                if p.severity is Severity.ERROR and p.row is not None
-                and (p.sheet, p.row) not in headers}
     errors = count_errors(problems)
     return CheckResult(
         path=Path(path),
@@ -110,7 +122,16 @@ def _run_check(path: Path, layout: Layout, resolver: Resolver | None,
         problems=problems,
         read=read,
         rows_checked=len(read.datasets) + len(read.resources),
-        rows_with_errors=len(bad_rows),
+        rows_with_errors=rows_with_errors(problems, read.header_row),
         errors=errors,
         warnings=len(problems) - errors,
+        parts=CheckParts(file_problems, mapped.orphans, mapped.suggestions),
     )
+
+
+def rows_with_errors(problems: Sequence[Problem], header_row: dict[str, int]) -> int:
+    """How many data rows have an error (a problem of a header row is not a row's)."""
+    headers = set(header_row.items())
+    return len({(p.sheet, p.row) for p in problems
+                if p.severity is Severity.ERROR and p.row is not None
+                and (p.sheet, p.row) not in headers})

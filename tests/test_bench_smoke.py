@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import check_bench, check_floor, read_bench, web_bench
+from bench import check_bench, check_floor, edit_bench, read_bench, web_bench
 
 
 @pytest.mark.parametrize(("main", "argv", "rows"), [
@@ -31,7 +31,13 @@ from bench import check_bench, check_floor, read_bench, web_bench
         r"\(a\) 36 rows .*: CLI check \d+\.\d\d s, web upload -> check page \d+\.\d\d s",
         r"2 at once: 0 failed, p50 \d+\.\d\d s, p95 \d+\.\d\d s",
     ]),
-], ids=["check_floor", "check_bench", "read_bench", "web_bench"])
+    (edit_bench.main, ["--datasets", "12", "--repeat", "4"], [
+        r"4 edits on 12 datasets x 2 resources \(0 errors, 0 warnings before the edits\):",
+        r"POST edit \(save \+ row re-check\): median \d+\.\d{3} s, p95 \d+\.\d{3} s",
+        r"POST by kind \(median\): title \d+\.\d{3} s, e-mail \d+\.\d{3} s, name made a "
+        r"duplicate \d+\.\d{3} s, name back \d+\.\d{3} s",
+    ]),
+], ids=["check_floor", "check_bench", "read_bench", "web_bench", "edit_bench"])
 def test_bench_runs(main: Callable[[list[str]], int], argv: list[str], rows: list[str],
                     capsys: pytest.CaptureFixture[str], tmp_path: Path,
                     monkeypatch: pytest.MonkeyPatch) -> None:

@@ -41,3 +41,19 @@ def test_problem_at_cell_carries_location(record: DatasetRecord) -> None:
 def test_row_problem_has_no_cell(record: DatasetRecord) -> None:
     problem = record.row_problem("no-contact", "Add a contact.", severity=Severity.WARNING)
     assert (problem.row, problem.cell, problem.severity) == (4, None, Severity.WARNING)
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (None, None), ("x", "x"), (3, 3), (1.5, 1.5), (True, True), (["a", 1], "['a', 1]"),
+    ({"fields": [1]}, "{'fields': [1]}"), (("t",), "('t',)"),
+])
+def test_a_problem_as_json_names_every_field_in_order_and_stringifies_other_values(
+        value: object, shown: object) -> None:
+    from importer.problems import Problem
+
+    problem = Problem("bad-json", "m", Severity.WARNING, "datasets", 3, "B", "extras",
+                      "extras", value)
+    assert list(problem.to_dict().items()) == [
+        ("code", "bad-json"), ("message", "m"), ("severity", "warning"), ("sheet", "datasets"),
+        ("row", 3), ("column", "B"), ("header", "extras"), ("field", "extras"),
+        ("value", shown), ("cell", "B3")]

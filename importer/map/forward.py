@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +43,10 @@ PRIVATE_KEY = "private"
 ID_KEY = "id"
 #: shared by every record that clears nothing (an empty set per row costs 216 bytes).
 _NOTHING_CLEARED: frozenset[str] = frozenset()
-_MAX_SUGGESTIONS = 50
+#: how many orphan resource rows get a "did you mean" (see :func:`link_resource`).
+MAX_SUGGESTIONS = 50
+#: how close a name must be to be suggested (:func:`difflib.get_close_matches`).
+CLOSE_CUTOFF = 0.8
 
 
 class Marks:
@@ -89,6 +93,8 @@ class MapResult:
     problems: list[Problem] = field(default_factory=list)
     #: resource rows whose dataset was not found (reported as ``orphan-resource``).
     orphans: list[ResourceRecord] = field(default_factory=list)
+    #: unknown link -> the closest dataset name suggested for it (``[]``: none close).
+    suggestions: dict[str, list[str]] = field(default_factory=dict)
 
 
 def package_key(f: Field) -> str:
@@ -465,6 +471,57 @@ def _map_rows(read: ReadResult, layout: Layout, resolver: Resolver) -> MapResult
     return result
 
 
+class RowMapper:
+    """Maps single rows of one sheet the way :func:`map_rows` maps them all: what
+    :mod:`importer.recheck` uses to map again the one row an edit changed. Each call's
+    problems are that row's mapping problems, in the order :func:`map_rows` finds them."""
+
+    def __init__(self, info: SheetInfo, layout: Layout, resolver: Resolver) -> None:
+        self.problems: list[Problem] = []
+        self._mapper = _RowMapper(_SheetPlan(info, layout.profile), resolver, self.problems)
+        self._dtype = layout.schema.dataset_type
+        self.link_pos = link_position(info)
+
+    def dataset(self, row: Row) -> DatasetRecord:
+        return _dataset_record(self._mapper, row, self._dtype)
+
+    def resource(self, row: Row) -> ResourceRecord:
+        return _resource_record(self._mapper, row, self.link_pos)
+
+
+def _dataset_record(mapper: _RowMapper, row: Row, dtype: str) -> DatasetRecord:
+    package: dict[str, Any] = {"type": dtype}
+    cells, marks = mapper.map(row, package)
+    mapper.finish(cells)
+    rec = DatasetRecord(row.sheet.name, row.number, package, cells)
+    marks.apply(rec)
+    return rec
+
+
+def _resource_record(mapper: _RowMapper, row: Row, link_pos: int | None) -> ResourceRecord:
+    resource: dict[str, Any] = {}
+    cells, marks = mapper.map(row, resource)
+    link = _value_at(row, link_pos)
+    rec = ResourceRecord(row.sheet.name, row.number, link or "", resource, cells)
+    marks.apply(rec)
+    if link_pos is not None:
+        cells.put("dataset_name", link_pos)
+    mapper.finish(cells)
+    return rec
+
+
+def link_keys(rec: DatasetRecord) -> list[str]:
+    """What a resource row's ``dataset_name`` may name to belong to ``rec``: its URL name
+    and its id (the first dataset row with a key wins, when rows share one)."""
+    return [v for v in (rec.package.get("name"), rec.package.get(ID_KEY)) if isinstance(v, str)]
+
+
+def link_position(info: SheetInfo) -> int | None:
+    """The position of the resources sheet's ``dataset_name`` column (``None``: none)."""
+    return next((i for i, c in enumerate(info.columns)
+                 if c is not None and c.role is Role.DATASET_LINK), None)
+
+
 def _map_datasets(read: ReadResult, layout: Layout, resolver: Resolver,
                   result: MapResult) -> dict[str, DatasetRecord]:
     """Dataset rows -> records; returns the records by ``name`` and by ``id``, which
@@ -476,16 +533,10 @@ def _map_datasets(read: ReadResult, layout: Layout, resolver: Resolver,
     mapper = _RowMapper(_SheetPlan(read.datasets[0].sheet, layout.profile), resolver,
                         result.problems)
     for row in read.datasets:
-        package: dict[str, Any] = {"type": dtype}
-        cells, marks = mapper.map(row, package)
-        mapper.finish(cells)
-        rec = DatasetRecord(row.sheet.name, row.number, package, cells)
-        marks.apply(rec)
+        rec = _dataset_record(mapper, row, dtype)
         result.records.append(rec)
-        for key in ("name", ID_KEY):
-            link = package.get(key)
-            if isinstance(link, str):
-                by_link.setdefault(link, rec)
+        for link in link_keys(rec):
+            by_link.setdefault(link, rec)
     return by_link
 
 
@@ -493,28 +544,67 @@ def _map_resources(read: ReadResult, profile: Profile, resolver: Resolver,
                    result: MapResult, by_link: dict[str, DatasetRecord]) -> None:
     """Resource rows -> records under their dataset, or orphans (with a problem each)."""
     info = read.sheets[Scope.RESOURCE]
-    link_pos = next((i for i, c in enumerate(info.columns)
-                     if c is not None and c.role is Role.DATASET_LINK), None)
+    link_pos = link_position(info)
     mapper = _RowMapper(_SheetPlan(info, profile), resolver, result.problems)
-    #: link -> its closest dataset name: a wrong link repeats on each resource of its
-    #: dataset, and one search costs ~0.1 s against 10,000 names.
-    close_to: dict[str, list[str]] = {}
+    #: (``result.suggestions``: link -> its closest dataset name: a wrong link repeats on
+    #: each resource of its dataset, and one search costs ~0.05 s against 10,000 names.)
     for row in read.resources:
-        resource: dict[str, Any] = {}
-        cells, marks = mapper.map(row, resource)
-        link = _value_at(row, link_pos)
-        rec = ResourceRecord(row.sheet.name, row.number, link or "", resource, cells)
-        marks.apply(rec)
-        if link_pos is not None:
-            cells.put("dataset_name", link_pos)
-        mapper.finish(cells)
-        owner = by_link.get(link) if link else None
-        if owner is not None:
-            owner.resources.append(rec)
-            continue
-        result.problems.append(_orphan(row, link_pos, link, by_link, close_to,
-                                       suggest=len(result.orphans) < _MAX_SUGGESTIONS))
-        result.orphans.append(rec)
+        rec = _resource_record(mapper, row, link_pos)
+        orphan = link_resource(rec, row, link_pos, by_link, result.suggestions,
+                               len(result.orphans))
+        if orphan is not None:
+            result.problems.append(orphan)
+            result.orphans.append(rec)
+
+
+def link_resource(rec: ResourceRecord, row: Row, link_pos: int | None,
+                  by_link: dict[str, DatasetRecord], suggestions: dict[str, list[str]],
+                  orphans: int) -> Problem | None:
+    """Put a resource row's record under the dataset its ``dataset_name`` names (the
+    first dataset row with that URL name or id), or return its ``orphan-resource``
+    problem. ``orphans`` rows before it had no dataset: only the first
+    :data:`MAX_SUGGESTIONS` get a "did you mean", looked up in ``suggestions`` (link ->
+    closest name; filled here when missing)."""
+    link = rec.dataset_name or None
+    owner = by_link.get(link) if link else None
+    if owner is not None:
+        owner.resources.append(rec)
+        return None
+    close: list[str] = []
+    if link_pos is not None and link and orphans < MAX_SUGGESTIONS:
+        if link not in suggestions:
+            suggestions[link] = closest_names(link, by_link)
+        close = suggestions[link]
+    return _orphan_problem(row, link_pos, link, close)
+
+
+def closest_names(link: str, names: Iterable[str]) -> list[str]:
+    """The dataset name (or id) closest to a resource's unknown link, if close enough:
+    exactly ``difflib.get_close_matches(link, names, n=1, cutoff=CLOSE_CUTOFF)`` (the
+    highest ratio, then the greatest name), ~8x faster among 10,000 similar names.
+
+    Why it is the same: ``quick_ratio`` is an upper bound of ``ratio``, so the names are
+    tried in decreasing ``quick_ratio`` and the search stops at the first whose bound is
+    below the best ratio found (its ratio, and every later one's, is lower)."""
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(link)
+    bounded: list[tuple[float, str]] = []
+    for name in names:
+        matcher.set_seq1(name)
+        if matcher.real_quick_ratio() >= CLOSE_CUTOFF:
+            bound = matcher.quick_ratio()
+            if bound >= CLOSE_CUTOFF:
+                bounded.append((bound, name))
+    bounded.sort(reverse=True)
+    best: tuple[float, str] | None = None
+    for bound, name in bounded:
+        if best is not None and bound < best[0]:
+            break
+        matcher.set_seq1(name)
+        score = matcher.ratio()
+        if score >= CLOSE_CUTOFF and (best is None or (score, name) > best):
+            best = (score, name)
+    return [best[1]] if best is not None else []
 
 
 def _value_at(row: Row, pos: int | None) -> str | None:
@@ -523,8 +613,10 @@ def _value_at(row: Row, pos: int | None) -> str | None:
     return row.values[pos]
 
 
-def _orphan(row: Row, pos: int | None, link: str | None, by_link: dict[str, DatasetRecord],
-            close_to: dict[str, list[str]], suggest: bool) -> Problem:
+def _orphan_problem(row: Row, pos: int | None, link: str | None, close: list[str]) -> Problem:
+    """The problem of a resource row whose ``dataset_name`` names no dataset row; ``close``
+    is the closest name to suggest (only the first :data:`MAX_SUGGESTIONS` orphans get
+    one: each costs a search through every name)."""
     if pos is None or not link:
         msg = ("This resource row does not say which dataset it belongs to: write the "
                "dataset's URL name (its 'name' on the datasets sheet) in column dataset_name.")
@@ -532,11 +624,6 @@ def _orphan(row: Row, pos: int | None, link: str | None, by_link: dict[str, Data
             return Problem("orphan-resource", msg, sheet=row.sheet.name, row=row.number,
                            field="dataset_name")
         return row.cell(pos).problem("orphan-resource", msg, "dataset_name")
-    close: list[str] = []
-    if suggest:
-        if link not in close_to:
-            close_to[link] = difflib.get_close_matches(link, list(by_link), n=1, cutoff=0.8)
-        close = close_to[link]
     hint = f" Did you mean {close[0]!r}?" if close else ""
     return row.cell(pos).problem(
         "orphan-resource",

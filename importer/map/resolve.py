@@ -183,3 +183,47 @@ class ListedResolver(SiteResolver):
 
     def unknown_organization(self, text: str) -> str:
         return no_such_organization(text, self.site.url)
+
+    def kept(self) -> KeptResolver:
+        """Its answers without the site, for the check state (:func:`kept_resolver`):
+        both tables fetched now if the check did not need them."""
+        return KeptResolver(self._licence_table(), self._org_table(), self.site.url)
+
+
+class KeptResolver:
+    """A site resolver's answers kept without the site (no client, no token), for
+    re-checking rows after cell edits (:mod:`importer.recheck`) as the check did: the
+    site's licences and organizations (the tables the check used), an unknown
+    organization reported as a site resolver that lists the site's organizations says
+    it (no look-up per name)."""
+
+    checks_organizations = True
+
+    def __init__(self, licences: LicenceTable, organizations: Mapping[str, str],
+                 url: str) -> None:
+        self._licences = licences
+        self._orgs = dict(organizations)
+        self.url = url
+
+    def licence(self, text: str) -> str | None:
+        return self._licences.find(text)
+
+    def licence_titles(self) -> list[str]:
+        return list(self._licences.titles)
+
+    def organization(self, text: str) -> str | None:
+        return self._orgs.get(lenient(text))
+
+    def unknown_organization(self, text: str) -> str:
+        return no_such_organization(text, self.url)
+
+
+def kept_resolver(resolver: Resolver) -> Resolver | None:
+    """A resolver that answers exactly as ``resolver`` and can be saved (no site client,
+    no token): the offline one as it is, a site resolver's ``kept()`` if it has one;
+    ``None`` when its answers cannot be kept (a resolver that asks the site about each
+    unknown organization)."""
+    if isinstance(resolver, OfflineResolver | KeptResolver):
+        return resolver
+    kept = getattr(resolver, "kept", None)
+    return kept() if callable(kept) else None

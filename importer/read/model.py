@@ -173,6 +173,11 @@ class RowCells(MutableMapping[str, CellRef]):
         self._pending = dict(zip(self._keys, self._positions, strict=True))
         return self._pending
 
+    def position(self, path: str) -> int | None:
+        """The column position ``path`` came from (``None``: not from one of the row's
+        cells, or not in the map)."""
+        return self._position(path)
+
     def _position(self, path: object) -> int | None:
         if self._pending is not None:
             return self._pending.get(path)  # type: ignore[call-overload, no-any-return]

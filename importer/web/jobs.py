@@ -83,12 +83,14 @@ class JobStore:
         self._memo: OrderedDict[str, tuple[float, Any]] = OrderedDict()
         self._memo_lock = threading.Lock()
 
-    def write_json(self, path: Path, data: Any) -> None:
-        """Write ``data`` to ``path`` (atomically) and keep it parsed."""
+    def write_json(self, path: Path, data: Any, remember: bool = True) -> None:
+        """Write ``data`` to ``path`` (atomically) and keep it parsed (unless not
+        ``remember``: a file that is read only if something else is missing)."""
         partial = path.with_name(f".{path.name}.{threading.get_ident()}.partial")
         partial.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
         os.replace(partial, path)
-        self._remember(path, path.stat().st_mtime, data)
+        if remember:
+            self._remember(path, path.stat().st_mtime, data)
 
     def read_json(self, path: Path) -> Any:
         """``path`` parsed, from the memo while the file is unchanged."""

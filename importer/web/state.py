@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import current_app, session
 
+from importer.web.checkstate import CheckStates
 from importer.web.jobs import CANCELLED, INTERRUPTED, Job, JobStore, owner_key
 from importer.web.settings import Settings
 
@@ -36,6 +37,8 @@ class WebState:
     store: JobStore
     runner: Any
     identity: Callable[[], str]
+    #: each check job's state, for re-checking the row of a cell edit
+    checks: CheckStates = field(default_factory=CheckStates)
     _swept: float = field(default=0.0)
 
     def after_restart(self) -> None:

@@ -131,9 +131,8 @@ def job(job_id: str) -> tuple[str, int]:
     if job.kind == "check" and job.state == DONE and job.result.get("needs_matching"):
         return _matching_page(job, folder), 200
     if job.kind == "check" and job.state == DONE:
-        report = web.store.read_json(folder / tasks.REPORT_JSON)
+        report, sheets = _checked(job, folder)
         only = request.args.get("show")
-        sheets = web.store.read_json(folder / tasks.GRID_JSON)
         grid = grid_page(sheets, report, request.args.get("sheet"),
                          request.args.get("page", 1, type=int),
                          None if only is None else only == "problems")
@@ -226,7 +225,36 @@ def confirm_columns(job_id: str) -> Any:
 @bp.post("/jobs/<job_id>/edits")
 def edit_cell(job_id: str) -> BaseResponse:
     """Save one corrected cell as an edit over the upload (cell, old, new; the uploaded
-    file is not changed) and check the file again with every edit applied."""
+    file is not changed) and re-check its row (:mod:`importer.recheck`) before answering;
+    a job kept without a check state is checked again as a whole, as a job."""
+    from importer.read.edits import split_ref
+
+    job = _job(job_id)
+    web = state()
+    folder = web.store.folder(job.id)
+    if job.kind != "check" or job.state != DONE:
+        abort(409)
+    ref = (request.form.get("cell") or "").strip()
+    done = web.checks.edit(folder, ref, request.form.get("value", ""))
+    if done is None:
+        _check_again(job, folder, ref)
+    else:
+        result = done[0].result()
+        web.store.update(job.id, result={
+            **web.store.load(job.id).result, "valid": result.valid, "errors": result.errors,
+            "warnings": result.warnings, "rows_with_errors": result.rows_with_errors,
+            "edits": len(done[0].edits)})
+    # no #grid when the page comes at once: scrolling to a fragment takes the focus, which
+    # the page's script gives back to the edited cell (the running page drops it anyway)
+    return redirect(url_for("bcdc.job", job_id=job.id, sheet=split_ref(ref)[0],
+                            page=request.form.get("page", 1, type=int),
+                            show=request.form.get("show") or None,
+                            _anchor="grid" if done is None else None), code=303)
+
+
+def _check_again(job: Job, folder: Path, ref: str) -> None:
+    """The edit of a job without a check state: saved, then the whole file is checked
+    again (a job) with every edit applied."""
     from importer.read.edits import (
         Edit,
         SheetCells,
@@ -237,13 +265,10 @@ def edit_cell(job_id: str) -> BaseResponse:
         split_ref,
     )
 
-    job = _job(job_id)
     web = state()
-    folder = web.store.folder(job.id)
-    if job.kind != "check" or job.state != DONE or not (folder / tasks.GRID_JSON).is_file():
+    if not (folder / tasks.GRID_JSON).is_file():
         abort(409)
     grid = web.store.read_json(folder / tasks.GRID_JSON)["sheets"]
-    ref = (request.form.get("cell") or "").strip()
     sheet, position = locate(ref, [SheetCells(s["name"], s["letters"], (r[0] for r in s["rows"]))
                                    for s in grid])
     number = split_ref(ref)[2]
@@ -255,10 +280,34 @@ def edit_cell(job_id: str) -> BaseResponse:
     save_edits(folder / tasks.EDITS_JSON, edits)
     web.store.update(job.id, state="queued", result={}, message="")
     web.submit(job, None)
-    return redirect(url_for("bcdc.job", job_id=job.id, sheet=sheet.name,
-                            page=request.form.get("page", 1, type=int),
-                            show=request.form.get("show") or None,
-                            _anchor="grid"), code=303)
+
+
+def _checked(job: Job, folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The report and grid data of a check, with every edit so far: from its check
+    state (kept loaded), else from the files the check job wrote."""
+    web = state()
+    found = web.checks.page(folder, job.filename)
+    if found is not None:
+        return found
+    return (web.store.read_json(folder / tasks.REPORT_JSON),
+            web.store.read_json(folder / tasks.GRID_JSON))
+
+
+def _fresh_reports(job: Job, folder: Path) -> None:
+    """Write the check reports and the corrected workbook again if edits were made
+    since they were written (an edit re-checks its row only, and writes no file)."""
+    web = state()
+    edits = job.result.get("edits", 0)
+    if job.kind != "check" or job.result.get("reports_edits", edits) == edits:
+        return
+    with web.checks.holding(folder) as check:
+        if check is None:
+            return
+        tasks.write_reports(job, folder, check.result(), check.edits,
+                            job.result.get("check_facts", []))
+        tasks.write_corrected_copy(job, folder, check.edits)
+        web.store.update(job.id, result={**web.store.load(job.id).result,
+                                         "reports_edits": len(check.edits)})
 
 
 @bp.get("/jobs/<job_id>/status")
@@ -280,7 +329,10 @@ def download(job_id: str, name: str) -> Response:
         stored, shown = DOWNLOADS[name]
     else:
         abort(404)
-    path = state().store.folder(job.id) / stored
+    folder = state().store.folder(job.id)
+    if stored in (tasks.REPORT_XLSX, tasks.REPORT_JSON, tasks.CORRECTED):
+        _fresh_reports(job, folder)
+    path = folder / stored
     if not path.is_file():
         abort(404)
     stem = Path(job.filename).stem or job.options.get("org", "export")
@@ -334,10 +386,9 @@ def _start(parent: Job, kind: str) -> BaseResponse:
     if parent.kind == "check":  # the rows chosen on the check page
         from importer.web.grid import selected_rows
 
-        folder = web.store.folder(parent.id)
-        rows = selected_rows(web.store.read_json(folder / tasks.GRID_JSON),
-                             web.store.read_json(folder / tasks.REPORT_JSON),
-                             request.form.get("choose", "all"), request.form.getlist("row"))
+        report, data = _checked(parent, web.store.folder(parent.id))
+        rows = selected_rows(data, report, request.form.get("choose", "all"),
+                             request.form.getlist("row"))
         if rows == []:
             raise BadUpload("No row is selected: tick the rows to import, or choose "
                             "another option under “Rows to plan and import”.")

@@ -251,3 +251,28 @@ def test_site_resolver_organizations(tmp_path: Path, org: str, code, message) ->
 def test_lenient_names() -> None:
     assert lenient("Open  Government Licence \u2013 TransLink") == \
         lenient("open government licence - translink")
+
+
+def test_the_closest_name_is_the_one_difflib_gives() -> None:
+    """``closest_names`` (a faster search) answers as ``difflib.get_close_matches(...,
+    n=1, cutoff=0.8)`` on names that differ by a few characters, ties included."""
+    import difflib
+    import random
+
+    from importer.map.forward import CLOSE_CUTOFF, closest_names
+
+    rng = random.Random(15)
+    alphabet = "abcde-0123"
+    names = sorted({"".join(rng.choice(alphabet) for _ in range(rng.randint(3, 12)))
+                    for _ in range(400)} | {"ab-12", "ab-21", "ba-12", "ab-1", "ab-123"})
+    links = ["ab-12", "ab-13", "xy", "", *(rng.choice(names)[:-1] + rng.choice(alphabet)
+                                         for _ in range(300))]
+    for link in links:
+        assert closest_names(link, names) == difflib.get_close_matches(
+            link, names, n=1, cutoff=CLOSE_CUTOFF), link
+    assert closest_names("ab-13", names) == difflib.get_close_matches(
+        "ab-13", names, n=1, cutoff=0.8) != []
+    # a tie on the ratio (0.9) goes to the greater name, though the other's bound is higher
+    tie = ["abcdefghji", "zbcdefghij", "abcdefgh"]
+    assert closest_names("abcdefghij", tie) == difflib.get_close_matches(
+        "abcdefghij", tie, n=1, cutoff=0.8) == ["zbcdefghij"]
