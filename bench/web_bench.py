@@ -4,9 +4,10 @@ uploads at once.
     python -m bench.web_bench                   # 10,000 datasets x 2 resources, median of 3
     python -m bench.web_bench --datasets 2000 --repeat 3 --concurrent 20
 
-Starts ``bcdc-import serve`` (in-process job pool, loopback only) on a free port and:
+Starts ``bcdc-import serve`` (in-process job pool, loopback only) on a free port, against
+the dev catalogue (started if needed: the web app checks against its site), and:
 
-(a) times ``python -m importer check FILE`` (a fresh process, as an editor runs it) and
+(a) times ``python -m importer check FILE --url SITE`` (a fresh process, as an editor runs it) and
     the web flow (POST the file, wait for the check job, GET the result page), interleaved
     (a, b, a, b, ...) so machine noise hits both alike; goal: web <= 1.5 x CLI;
 (b) sends ``--concurrent`` uploads of samples/datasets.xlsx at once (one thread and one
@@ -17,6 +18,7 @@ Starts ``bcdc-import serve`` (in-process job pool, loopback only) on a free port
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import subprocess
@@ -30,6 +32,8 @@ import requests
 
 from bench.measure import machine
 from bench.workbook import build, size_options
+from importer.devcat import manager
+from importer.site import TOKEN_ENV
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "datasets.xlsx"
 TIMEOUT = 300.0
@@ -38,9 +42,9 @@ TIMEOUT = 300.0
 class Server:
     """``bcdc-import serve`` in a subprocess (the real entry point)."""
 
-    def __init__(self, jobs: Path):
+    def __init__(self, jobs: Path, site_url: str):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "importer", "serve", "--url", "http://127.0.0.1:9",
+            [sys.executable, "-m", "importer", "serve", "--url", site_url,
              "--port", "0", "--jobs", str(jobs), "--max-upload-mb", "200"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         assert self.proc.stdout is not None
@@ -84,10 +88,13 @@ def web_check(url: str, path: Path) -> tuple[float, bool]:
     return time.perf_counter() - start, ok
 
 
-def cli_check(path: Path, out: Path) -> float:
+def cli_check(path: Path, out: Path, site_url: str, token: str) -> float:
+    """``bcdc-import check FILE --url SITE``: what the web app's check does (against the
+    same site; the token from the environment, as an editor gives it)."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "importer", "check", str(path), "--report",
-                    str(out)], capture_output=True, check=False, timeout=TIMEOUT)
+    subprocess.run([sys.executable, "-m", "importer", "check", str(path), "--url", site_url,
+                    "--report", str(out)], capture_output=True, check=False,
+                   timeout=TIMEOUT, env={**os.environ, TOKEN_ENV: token})
     return time.perf_counter() - start
 
 
@@ -125,17 +132,21 @@ def main(argv: list[str] | None = None) -> int:
     size_options(parser, repeat=3)
     parser.add_argument("--concurrent", type=int, default=20)
     args = parser.parse_args(argv)
-    print(f"machine: {machine()}")
+    # both check against the dev catalogue (the web app checks against its site)
+    site = manager.up(out=sys.stderr).site
+    print(f"machine: {machine()}; site {site.url}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        book = build(folder / "bench.xlsx", args.datasets, args.resources_per)
+        book = build(folder / "bench.xlsx", args.datasets, args.resources_per,
+                     orgs=(site.parent_org.name, site.child_org.name))
         rows = args.datasets * (1 + args.resources_per)
-        server = Server(folder / "jobs")
+        server = Server(folder / "jobs", site.url)
         try:
             web_check(server.url, SAMPLE)  # warm: first page, first imports
             cli_times, web_times = [], []
             for _ in range(args.repeat):
-                cli_times.append(cli_check(book, folder / "cli-report.xlsx"))
+                cli_times.append(cli_check(book, folder / "cli-report.xlsx", site.url,
+                                           site.sysadmin_token))
                 seconds, ok = web_check(server.url, book)
                 if not ok:
                     raise SystemExit("the web check of the benchmark workbook failed")

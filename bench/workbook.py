@@ -21,9 +21,9 @@ ORGS = ("databc", "bc-stats", "forests-lands")
 TYPES = ("document", "geographic", "webservice", "application")
 
 
-def dataset_values(i: int) -> dict[str, Any]:
-    """Header -> cell value for dataset number ``i``."""
-    org = ORGS[i % len(ORGS)]
+def dataset_values(i: int, orgs: tuple[str, ...] = ORGS) -> dict[str, Any]:
+    """Header -> cell value for dataset number ``i`` (organizations taken in turn)."""
+    org = orgs[i % len(orgs)]
     return {
         "title": f"Benchmark Dataset {i:06d} - Water Quality Monitoring Sites",
         "name": f"benchmark-dataset-{i:06d}",
@@ -97,14 +97,15 @@ def _spoil(values: dict[str, Any], headers: list[str], n: int, mistakes: int) ->
 
 
 def build(path: Path, datasets: int, resources_per: int = 2, layout: Layout | None = None,
-          mistakes: int = 0) -> Path:
+          mistakes: int = 0, orgs: tuple[str, ...] = ORGS) -> Path:
     """Write the workbook to ``path`` and return it; with ``mistakes`` = N, about one row
-    in N has a cell overwritten with a mistake (deterministic)."""
+    in N has a cell overwritten with a mistake (deterministic); ``orgs``: the
+    organizations the rows name (a site's own, for a check against that site)."""
     lay = layout or build_layout(load_bundled())
     wb = Workbook(write_only=True)
     for sheet, columns, rows in (
         (DATASETS_SHEET, lay.dataset_columns,
-         (dataset_values(i) for i in range(datasets))),
+         (dataset_values(i, orgs) for i in range(datasets))),
         (RESOURCES_SHEET, lay.resource_columns,
          (resource_values(i, j) for i in range(datasets) for j in range(resources_per))),
     ):
