@@ -44,6 +44,12 @@ class Edit:
     def to_json(self) -> dict[str, Any]:
         return {"cell": self.cell, "old": self.old, "new": self.new}
 
+    @property
+    def changes(self) -> bool:
+        """Whether the cell gets another value: a cell opened and saved as it was is no
+        edit (nothing is recorded, no report lists it)."""
+        return _as_text(self.old) != self.new
+
     def line(self) -> str:
         """How a report lists the edit."""
         return f"{self.cell}: {_shown(self.old)} -> {_shown(self.new)}"
@@ -87,6 +93,13 @@ def locate(ref: str, sheets: Sequence[SheetCells]) -> tuple[SheetCells, int]:
         raise EditError(f"Cell {ref} is outside the sheet's data: row {row} is not a data row "
                         "of this sheet (only filled rows below the header can be edited)")
     return sheet, list(sheet.letters).index(letter)
+
+
+def _as_text(value: Any) -> str | None:
+    """A cell's value as the page shows it for editing (``None``: blank)."""
+    if value is None:
+        return None
+    return new_value(value if isinstance(value, str) else str(value))
 
 
 def new_value(text: str | None) -> str | None:

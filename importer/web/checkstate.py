@@ -106,6 +106,8 @@ class CheckStates:
             if kept is None:
                 return None
             edit = kept.state.edit(ref, text)
+            if not edit.changes:  # saved as it was: nothing to record or check
+                return kept.state, edit
             edits = [*kept.state.edits, edit]
             save_edits(folder / EDITS_JSON, edits)
             kept.state.apply(edits)

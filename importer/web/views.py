@@ -275,8 +275,10 @@ def _check_again(job: Job, folder: Path, ref: str) -> None:
     values = next(r[1] for s in grid if s["name"] == sheet.name for r in s["rows"]
                   if r[0] == number)
     old = values[position] if position < len(values) else None
-    edits = [*load_edits(folder / tasks.EDITS_JSON),
-             Edit(ref, old, new_value(request.form.get("value", "")))]
+    edit = Edit(ref, old, new_value(request.form.get("value", "")))
+    if not edit.changes:  # saved as it was: nothing to record or check
+        return
+    edits = [*load_edits(folder / tasks.EDITS_JSON), edit]
     save_edits(folder / tasks.EDITS_JSON, edits)
     web.store.update(job.id, state="queued", result={}, message="")
     web.submit(job, None)

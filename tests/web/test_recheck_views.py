@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -145,3 +146,19 @@ def test_a_job_without_a_check_state_is_checked_again_as_a_whole(app: Flask) -> 
     edit(client, job_path, "datasets!B3", "vri-forest-cover-depletions")
     assert len(runner.tokens) == submitted + 1  # the next edit: its row only
     assert shown(client, job_path, "datasets") == expected(folder, "datasets")
+
+
+@pytest.mark.parametrize("value", ["vri-forest-cover-depletions",
+                                                 "  vri-forest-cover-depletions "])
+def test_a_cell_saved_as_it_was_is_no_edit(app: Flask, value: str) -> None:
+    """Opening a cell and saving it unchanged (spaces round it are trimmed, as reading
+    trims them) records nothing: no edit in the job, the reports or the results."""
+    client = app.test_client()
+    job_path = str(upload(client, MISTAKES).request.path)
+    folder = folder_of(app, job_path)
+    answer = edit(client, job_path, "datasets!B3", value)
+    assert answer.status_code == 303
+    assert load_edits(folder / EDITS_JSON) == []
+    job = app.extensions["bcdc_importer"].store.load(job_path.rsplit("/", 1)[1])
+    assert job.result["edits"] == 0
+    assert "Edited in the browser" not in client.get(job_path).get_data(as_text=True)
