@@ -293,6 +293,19 @@ EXPECTED_INVENTORY = sorted(tuple(e) for e in json.loads(
 REVIEWED = json.loads((SAMPLES / "inventory-columns.json").read_text())
 
 
+def confirm_matching(page: Any, shot: str, height: int) -> None:
+    """The matching step's screenshot ``shot`` for docs/ (``BCDC_WEB_SCREENSHOTS=1``),
+    then its form sent with the keyboard; the check page is shown, axe finds nothing
+    serious on it."""
+    if SHOTS:
+        page.screenshot(path=str(DOCS / shot), full_page=True,
+                        clip={"x": 0, "y": 0, "width": 1400, "height": height})
+    page.focus("#match-form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Check of')", timeout=120_000)
+    no_serious(page)
+
+
 def upload_to_matching(page: Any, server: str) -> None:
     page.goto(server)
     page.set_input_files("#file", str(INVENTORY))
@@ -307,13 +320,7 @@ def test_inventory_matched_checked_and_the_cli_agrees(
     for header, target in (("Show contact?", "contacts_1_displayed"),
                            ("Replaced by", "replacement_record")):
         page.select_option(f"tr[data-header='{header}'] select", target)
-    if SHOTS:
-        page.screenshot(path=str(DOCS / "web-matching.png"), full_page=True,
-                        clip={"x": 0, "y": 0, "width": 1400, "height": 1250})
-    page.focus("#match-form button[type=submit]")
-    page.keyboard.press("Enter")
-    page.wait_for_selector("h1:has-text('Check of')", timeout=120_000)
-    no_serious(page)
+    confirm_matching(page, "web-matching.png", 1250)
     assert sorted(marked_cells(page)) == EXPECTED_INVENTORY
     assert "inventory-columns.json: 19 column(s) mapped, 1 ignored" in \
         page.inner_text("#mapping-applied")

@@ -11,9 +11,8 @@ from typing import Any
 from tests.read.oldbooks import older_template
 from tests.web.browser import marked_cells
 from tests.web.test_browser import (  # noqa: F401 (fixtures)
-    DOCS,
-    SHOTS,
     browser,
+    confirm_matching,
     no_serious,
     page,
     pytestmark,
@@ -38,13 +37,7 @@ def test_older_template_matched_by_keyboard_then_checked(
     assert page.input_value("tr[data-header='edc_state'] select") == "publish_state"
     assert page.input_value("tr[data-header='iso_topic_string'] select") == ""
     assert "support_url" in page.inner_text("#new-datasets")
-    if SHOTS:
-        page.screenshot(path=str(DOCS / "web-older-template.png"), full_page=True,
-                        clip={"x": 0, "y": 0, "width": 1400, "height": 900})
-    page.focus("#match-form button[type=submit]")
-    page.keyboard.press("Enter")
-    page.wait_for_selector("h1:has-text('Check of')", timeout=120_000)
-    no_serious(page)
+    confirm_matching(page, "web-older-template.png", 900)
     assert ("datasets", "G1", "retired-column") in marked_cells(page)
     assert "old-columns.json: 82 column(s) mapped, 1 ignored" in \
         page.inner_text("#mapping-applied")
