@@ -185,24 +185,33 @@ DELETED_STATE = "deleted"
 
 
 def search_records(call: Caller, keys: Sequence[tuple[str, Sequence[str]]],
-                   chunk: int = SEARCH_CHUNK, workers: int = 3) -> list[dict[str, Any]]:
-    """``package_search`` for records whose ``key`` (``name`` or ``id``) is one of the
-    values, private and draft records included, in chunks asked in parallel (the client
-    is thread-safe). Only records with one of the values asked for are returned."""
+                   chunk: int = SEARCH_CHUNK, workers: int = 3, rows_per: int = 2,
+                   exact: bool = True) -> list[dict[str, Any]]:
+    """``package_search`` for records whose ``key`` (``name``, ``id``, ``title``) is one
+    of the values, private and draft records included, in chunks asked in parallel (the
+    client is thread-safe); up to ``rows_per`` records a value. ``exact``: only records
+    whose ``key`` is one of the values (else every record the search gave: a title
+    search also finds titles spelled otherwise, which the caller compares its own way)."""
     queries = [(key, list(values[start:start + chunk])) for key, values in keys
                for start in range(0, len(values), chunk)]
 
     def search(query: tuple[str, list[str]]) -> list[dict[str, Any]]:
         key, part = query
-        fq = f"{key}:(" + " OR ".join(f'"{v}"' for v in part) + ")"
+        fq = f"{key}:(" + " OR ".join(_quoted(v) for v in part) + ")"
         result = call("package_search", {
-            "fq": fq, "rows": len(part) * 2, "include_private": True, "include_drafts": True,
+            "fq": fq, "rows": len(part) * rows_per, "include_private": True,
+            "include_drafts": True,
         })
-        return [p for p in result.get("results", [])
-                if p.get("name") in part or p.get("id") in part]
+        return [p for p in (result or {}).get("results", [])
+                if not exact or p.get(key) in part]
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(queries) or 1))) as pool:
         return [pkg for pkgs in pool.map(search, queries) for pkg in pkgs]
+
+
+def _quoted(value: str) -> str:
+    """A phrase for a Solr query: quotes and backslashes escaped."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def fetch_existing(call: Caller, records: Sequence[DatasetRecord],

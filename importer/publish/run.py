@@ -35,6 +35,7 @@ from importer.publish.plan import (
     build_plan,
     confirm_existing,
     fetch_existing,
+    search_records,
 )
 from importer.publish.preimage import PRE_IMAGES_KEY, PRE_IMAGES_VERSION
 from importer.publish.progress import Progress
@@ -225,7 +226,7 @@ def import_records(
         _stale_index_notice(result, gone)
         result.problems += _validate_new_creates(plans, {str(g.get("name")) for g in gone},
                                                  layout)
-    _warn_renames(client, plans, result)
+    _warn_renames(client, plans, result, workers=options.workers)
     for rec in invalid:
         rows = {(rec.sheet, rec.row), *((r.sheet, r.row) for r in rec.resources)}
         own = sorted((p for p in problems if (p.sheet, p.row) in rows
@@ -347,27 +348,22 @@ def _title_key(title: Any) -> str:
 
 
 def _warn_renames(client: Client, plans: Sequence[RowPlan], result: ImportResult,
-                  chunk: int = 50) -> None:
+                  chunk: int = 50, workers: int = 3) -> None:
     """A create whose title is already a record's in the same organization is most
     likely a rename by ``name`` (no ``id`` column): without the id the import cannot
     know, and would create a second record (or fail on the title). Warn at the name
-    cell and say how to rename (item 11). One search per ``chunk`` creates."""
+    cell and say how to rename (item 11). One search per ``chunk`` creates, asked in
+    parallel (one after another they held the first create back by seconds)."""
     creates = [p for p in plans if p.action is Action.CREATE
                and isinstance(p.body.get("title"), str) and p.body["title"].strip()]
     if not creates:
         return
     found: dict[tuple[str, str], dict[str, Any]] = {}
     titles = sorted({p.body["title"].strip() for p in creates})
-    for start in range(0, len(titles), chunk):
-        part = titles[start:start + chunk]
-        fq = "title:(" + " OR ".join('"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'
-                                     for t in part) + ")"
-        answer = client.call("package_search", {"fq": fq, "rows": len(part) * 5,
-                                                "include_private": True,
-                                                "include_drafts": True})
-        for pkg in (answer or {}).get("results", []):
-            key = (_title_key(pkg.get("title", "")), str(pkg.get("owner_org")))
-            found.setdefault(key, pkg)
+    for stored in search_records(client.call, [("title", titles)], chunk=chunk,
+                              workers=workers, rows_per=5, exact=False):
+        key = (_title_key(stored.get("title", "")), str(stored.get("owner_org")))
+        found.setdefault(key, stored)
     for plan in creates:
         pkg = found.get((_title_key(plan.body["title"]), str(plan.body.get("owner_org"))))
         if pkg is None:

@@ -42,6 +42,14 @@ DOC = {
         ("name:*", True),
         ("private:false", True),
         ("metadata_created:[* TO *]", False),
+        # many exact terms of one field (the importer's look-ups): a set, same answers
+        ('name:("a" OR "roads-2024" OR "b")', True),
+        ('name:("a" OR "Roads-2024" OR "b")', False),
+        ('tags:("bridges" OR "roads")', True),
+        ('name:("a" OR "b") OR id:"d1"', True),
+        ('name:("a" OR road*)', True),  # a glob among them: no set
+        ('name:("a" OR bridge*)', False),
+        ('title:("road" OR "x")', True),  # title folds case and contains: no set
     ],
 )
 def test_query_subset(query: str, matches: bool) -> None:
