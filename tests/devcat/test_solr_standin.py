@@ -49,7 +49,10 @@ DOC = {
         ('name:("a" OR "b") OR id:"d1"', True),
         ('name:("a" OR road*)', True),  # a glob among them: no set
         ('name:("a" OR bridge*)', False),
-        ('title:("road" OR "x")', True),  # title folds case and contains: no set
+        ('title:("road" OR "x")', True),  # title folds case and contains
+        ('title:("bridge" OR "NETWORK")', True),
+        ('title:("bridge" OR "tunnel")', False),
+        ('title:("bridge" OR road*)', True),  # a glob among them
     ],
 )
 def test_query_subset(query: str, matches: bool) -> None:
