@@ -18,6 +18,7 @@ from importer.schema import data_path
 
 if TYPE_CHECKING:  # the site client (and its HTTP stack) is only loaded to talk to a site
     from importer.site import Site
+    from importer.template.lists import ChoiceLists, Organization
 
 BUNDLED_LICENCES = "bcdc_licenses.json"
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
@@ -113,13 +114,15 @@ class SiteResolver:
     def __init__(self, site: Site) -> None:
         self.site = site
         self._licences: LicenceTable | None = None
+        self._licence_answer: list[Any] = []
         self._orgs: dict[str, str] | None = None
         self._shown: dict[str, Any] = {}
 
     def _licence_table(self) -> LicenceTable:
         if self._licences is None:
             result = self.site.call("license_list")
-            self._licences = LicenceTable(result if isinstance(result, list) else [])
+            self._licence_answer = result if isinstance(result, list) else []
+            self._licences = LicenceTable(self._licence_answer)
         return self._licences
 
     def licence(self, text: str) -> str | None:
@@ -169,17 +172,30 @@ class ListedResolver(SiteResolver):
     create datasets in at the plan, which checks again with the token.
     """
 
+    _listed: tuple[Organization, ...] = ()
+
     def _org_table(self) -> dict[str, str]:
         if self._orgs is None:
             from importer.template.lists import fetch_organizations
 
+            self._listed = fetch_organizations(self.site)
             table: dict[str, str] = {}
-            for org in fetch_organizations(self.site):
+            for org in self._listed:
                 for key in (org.id, org.name, org.title):
                     if key:
                         table.setdefault(lenient(key), org.id or org.name)
             self._orgs = table
         return self._orgs
+
+    def choice_lists(self) -> ChoiceLists:
+        """The site's licences and organizations as the template's drop-downs have them,
+        from the answers the check already had (asked now if it needed neither)."""
+        from importer.template.lists import ChoiceLists, parse_licenses
+
+        self._licence_table()
+        self._org_table()
+        return ChoiceLists(licenses=parse_licenses(self._licence_answer),
+                           organizations=self._listed)
 
     def unknown_organization(self, text: str) -> str:
         return no_such_organization(text, self.site.url)

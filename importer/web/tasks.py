@@ -175,11 +175,10 @@ def job_layout(job: Job, folder: Path) -> tuple[Layout, Resolver | None]:
 def job_lists(resolver: Resolver | None) -> Any:
     """The drop-down values of the grid's editors: the site's licences and organizations
     (as the site's template has them), or the bundled lists for a job without a site."""
-    from importer.map.resolve import SiteResolver
-    from importer.template.lists import ChoiceLists
+    from importer.map.resolve import ListedResolver
 
-    if isinstance(resolver, SiteResolver):
-        return ChoiceLists.from_site(resolver.site)
+    if isinstance(resolver, ListedResolver):  # what the check was given: no request more
+        return resolver.choice_lists()
     return None
 
 

@@ -68,6 +68,10 @@ def test_an_organization_the_site_does_not_list_is_an_error_at_its_cell(
     # no token is asked for to check: the organizations the site lists, anonymously
     assert {(action, auth) for action, _, auth in calls if action.startswith("organization")} \
         == {("organization_list", None)}
+    # the grid's drop-downs come from the same answers: each list asked for once (the
+    # organizations in pages: the second, empty, says the list has ended)
+    assert sorted(a for a, _, _ in calls if a in ("license_list", "organization_list")) == [
+        "license_list", "organization_list", "organization_list"]
 
 
 def test_a_site_that_does_not_answer_is_a_plain_502_page(make_app: MakeApp) -> None:
