@@ -33,6 +33,7 @@ from importer.schema.columns import DATASET_LINK, DATASETS_SHEET, Scope
 
 if TYPE_CHECKING:
     from importer.read.changes import TemplateChanges
+    from importer.read.model import ReadResult
 
 #: headers editors use for template columns (compared after :func:`normalise_header`).
 SYNONYMS: dict[Scope, dict[str, tuple[str, ...]]] = {
@@ -307,6 +308,21 @@ def _older(proposals: list[Suggestion], seen: SheetColumns, layout: Layout, scop
             s = replace(s, column=col.header, reason=DIRECT)
         out.append(s)
     return out
+
+
+#: problems of a read that mean a header is not a template column (of this schema)
+HEADER_CODES = frozenset({"unknown-column", "renamed-column", "retired-column"})
+
+
+def may_need_matching(read: ReadResult) -> bool:
+    """``False`` only when :func:`needs_matching` would be false too, known from a check's
+    own read (no proposal, so no second reading of the file): the datasets are on a sheet
+    named ``datasets`` and every header of every sheet is a template column. The web app
+    checks first and proposes a mapping only when this is true."""
+    info = read.sheets.get(Scope.DATASET)
+    if info is None or info.name.strip().lower() != DATASETS_SHEET:
+        return True
+    return any(p.code in HEADER_CODES for p in read.problems)
 
 
 def needs_matching(proposal: Proposal) -> bool:

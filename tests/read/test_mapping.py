@@ -182,3 +182,47 @@ def test_template_headers_are_proposed_as_themselves() -> None:
         assert all(s.column == s.header for s in suggestions), scope
         assert missing == []
     assert proposal.mapping.sheets[Scope.DATASET].sheet is None
+
+
+def _stray_header(path: Path) -> Path:
+    """The sample with one header no template has (the check warns; no matching step)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(SAMPLES / "datasets.xlsx")
+    book["datasets"].cell(1, book["datasets"].max_column + 1).value = "Our notes"
+    book.save(path)
+    return path
+
+
+def _older(path: Path, **changes: Any) -> Path:
+    from tests.read.oldbooks import older_template
+
+    return older_template(path, **changes)
+
+
+@pytest.mark.parametrize(("make", "skips", "needs"), [
+    (lambda tmp: SAMPLES / "datasets.xlsx", True, False),  # the template: no 2nd reading
+    (lambda tmp: SAMPLES / "datasets-with-mistakes.xlsx", False, False),  # a stray header
+    (lambda tmp: SAMPLES / "inventory.xlsx", False, True),  # headers of its own
+    (_stray_header, False, False),
+    (_older, False, True),  # renamed and retired columns
+    (lambda tmp: _older(tmp, datasets={"support_url": None}, resources={}), True, False),
+    (lambda tmp: _older(tmp, datasets={"publish_state": "edc_state"}, resources={}),
+     False, True),
+], ids=["template", "mistakes", "inventory", "stray", "older", "older-all-there",
+        "older-renamed"])
+def test_the_checks_read_decides_the_matching_step_only_when_it_can(
+        tmp_path: Path, make: Any, skips: bool, needs: bool) -> None:
+    """``may_need_matching(read)`` false ⇒ ``needs_matching(proposal)`` false: the web
+    app skips the proposal (a second reading) only for such uploads, and never wrongly."""
+    from importer.read.suggest import may_need_matching, needs_matching
+
+    path = make(tmp_path / "book.xlsx")
+    try:
+        read = run_check(path, LAYOUT).read
+    except WorkbookError:
+        read = None  # the check refused it: the proposal decides
+    may = read is None or may_need_matching(read)
+    assert (not may) is skips
+    assert needs_matching(propose_mapping(path, LAYOUT)) is needs
+    assert may or not needs
